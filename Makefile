@@ -1,0 +1,88 @@
+# Beyond Algorithms — two commands for readers: `make book` and `make test`.
+# Both set themselves up (a .venv with the pinned requirements) on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+JB     := $(VENV)/bin/jupyter-book
+STAMP  := $(VENV)/.installed
+BUILD_FLAGS := -W -n --keep-going
+JOBS   ?= 2
+NB     ?=
+
+.PHONY: help setup book test test-unit test-notebooks test-exercises test-site lint exercises execute data-manifest data-verify scaffold bench lock serve clean
+
+help:
+	@echo "make book      build the site into _build/html (sets up .venv first)"
+	@echo "make test      run every test: lint, data, exercises, checks, notebooks, site"
+	@echo "make serve     serve _build/html on http://127.0.0.1:8000"
+	@echo "make execute NB=chapters/02-data.ipynb   re-execute notebooks in place (all if NB is empty)"
+	@echo "make exercises regenerate exercises/ from solutions/"
+	@echo "make lint      check the chapter anatomy of every notebook"
+	@echo "make scaffold N=7 TITLE='Advanced machine learning'   start a chapter"
+	@echo "make bench     time every notebook and the book build against the budgets"
+	@echo "make data-manifest   rewrite data/MANIFEST.sha256 after adding a data file"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+book: setup
+	$(JB) build . $(BUILD_FLAGS)
+	@echo "Built. Open _build/html/index.html, or run 'make serve'."
+
+serve:
+	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+# The whole suite. Each step stops the run on failure.
+test: setup test-unit test-notebooks test-exercises test-site
+
+test-unit: setup
+	$(PY) -m pytest tests -n $(JOBS) --dist loadfile -m "not site"
+
+test-notebooks: setup
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		-n $(JOBS) --dist loadfile chapters solutions
+
+test-exercises: setup
+	$(PY) -m pytest --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile exercises
+
+test-site: setup
+	$(PY) -m pytest tests -m site
+
+lint: setup
+	$(PY) -m mlskills.lint
+
+exercises: setup
+	$(PY) -m mlskills.exercises
+
+execute: setup
+	$(PY) -m mlskills.notebooks $(NB)
+	$(PY) -m mlskills.exercises
+
+data-manifest: setup
+	$(PY) -m mlskills.data manifest
+
+data-verify: setup
+	$(PY) -m mlskills.data verify
+
+scaffold: setup
+	$(PY) -m mlskills.scaffold $(N) "$(TITLE)"
+
+bench: setup
+	$(PY) -m mlskills.bench
+
+# Re-resolve requirements.in in a clean venv and pin the result (maintainers only).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Full pinned environment of the book, generated from requirements.in by \`make lock\`."; \
+	  echo "# Install with \`make setup\` (Makefile), which also installs the book's own package editable."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | sed 's/+cpu//'; echo "-e ."; } > requirements.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf _build

@@ -1,0 +1,23 @@
+"""mlskills: the small helper package of *Beyond Algorithms*.
+
+What notebooks share lives here, and nothing else:
+
+- ``mlskills.data``       load shipped data files, verified against their checksums
+- ``mlskills.checks``     exercise checks (one module per chapter, ``checks/chNN.py``)
+- ``mlskills.measure``    timing and size helpers reused across chapters
+
+and the book's tooling (run with ``python -m``):
+
+- ``mlskills.exercises``  generate exercises/ from solutions/
+- ``mlskills.lint``       enforce the chapter anatomy
+- ``mlskills.notebooks``  re-execute notebooks in place and normalise them
+- ``mlskills.scaffold``   start a new chapter from the template
+- ``mlskills.bench``      time every notebook and the book build against the budgets
+"""
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: The repository root (the package is installed editable from it).
+ROOT = Path(__file__).resolve().parent.parent
