@@ -30,8 +30,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# SOLUTIONS=0 builds the site without the worked solutions (for course forks).
+SOLUTIONS ?= 1
 book: setup
+	rm -rf _build/html _build/.doctrees
+ifeq ($(SOLUTIONS),0)
+	$(PY) -m mlskills.site toc-without-solutions _build/toc-without-solutions.yml
+	BOOK_SOLUTIONS=0 $(JB) build . $(BUILD_FLAGS) --toc _build/toc-without-solutions.yml
+else
 	$(JB) build . $(BUILD_FLAGS)
+endif
 	@echo "Built. Open _build/html/index.html, or run 'make serve'."
 
 serve:
