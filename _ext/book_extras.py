@@ -6,14 +6,15 @@
   page with a Plotly figure loads it from the site itself (not a CDN), and only that page.
 - ``BOOK_SOLUTIONS=0`` (``make book SOLUTIONS=0``): links to solution pages become plain
   text, for forks that publish the site without the solutions.
-- Assets requested by the stock theme that Sphinx no longer ships (``basic.css``) are
-  written, so no page requests a missing file.
+- Small accessibility fixes to the theme's HTML (``HTML_FIXES``), each found by the
+  axe-core audit that tests/site/ runs on every page.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -82,9 +83,43 @@ def drop_solution_links(app, doctree):
             ref.replace_self(ref.children)
 
 
+#: Accessibility fixes to the theme's HTML, found by the axe-core audit in tests/site/:
+#: (pattern, replacement, why).
+HTML_FIXES = [
+    (
+        re.compile(r'<summary>(\s*<span class="toctree-toggle" role="presentation">)'),
+        r'<summary aria-label="Show or hide the pages of this section">\1',
+        "axe summary-name: the sidebar's expand/collapse toggles have no accessible name",
+    ),
+    (
+        re.compile(r'role="list" class="citation-list"'),
+        'class="citation-list"',
+        "axe aria-required-children: a bibliography 'list' whose entries are not list items",
+    ),
+    (
+        re.compile(r'<img src="([^"]*logo_(?:binder|colab|jupyterhub)[^"]*)" alt="[^"]*"'),
+        r'<img src="\1" alt="" role="presentation"',
+        "the launch buttons' logos sit next to the text 'Binder'/'Colab': decorative, not content",
+    ),
+]
+
+
+def fix_html(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = text
+        for pattern, replacement, _why in HTML_FIXES:
+            fixed = pattern.sub(replacement, fixed)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def copy_static_assets(app, exception):
     if exception or app.builder.format != "html":
         return
+    fix_html(Path(app.outdir))
     static = Path(app.outdir) / "_static"
     static.mkdir(exist_ok=True)
     try:
@@ -99,7 +134,26 @@ def copy_static_assets(app, exception):
         basic.write_text("/* intentionally empty: the theme links basic.css, Sphinx no longer ships it */\n")
 
 
+def drop_unused_theme_assets(app, pagename, templatename, context, doctree):
+    """Thebe (live code) is off in this book, but sphinx-thebe still adds its scripts, twice,
+    which raises a JavaScript error on every page; drop them."""
+    if "script_files" in context:
+        context["script_files"] = [
+            js for js in context["script_files"]
+            if "thebe" not in str(getattr(js, "filename", js) or "") and "THEBE_JS_URL" not in str(getattr(js, "attributes", {}).get("body", ""))
+        ]
+    if "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"] if "thebe" not in str(getattr(css, "filename", css))]
+
+
+def set_theme_defaults(app, config):
+    """An explicit default colour mode (the theme logs an error when none is set)."""
+    config.html_context.setdefault("default_mode", "auto")
+
+
 def setup(app):
+    app.connect("config-inited", set_theme_defaults)
+    app.connect("html-page-context", drop_unused_theme_assets)
     app.add_directive("execution-stats", ExecutionStats)
     app.connect("doctree-read", drop_solution_links)
     app.connect("build-finished", copy_static_assets)

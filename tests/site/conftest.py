@@ -1,0 +1,93 @@
+"""Fixtures for the site tests: build the book once, serve it on 127.0.0.1, drive Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from mlskills import ROOT as PACKAGE_ROOT
+
+#: The checkout whose site is tested (BOOK_ROOT lets a maintainer test another checkout).
+ROOT = Path(os.environ.get("BOOK_ROOT", PACKAGE_ROOT))
+
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+INSTALL_HINT = "install Chromium to run the browser tests: `sudo apt-get install chromium` (Debian/Ubuntu)"
+
+
+def chromium_path() -> str | None:
+    found = os.environ.get("CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
+    return found or shutil.which("chromium")
+
+
+def build(out: Path, solutions: bool = True) -> subprocess.CompletedProcess:
+    """Build the site as `make book` does, into ``out``; return the finished process."""
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    env = dict(os.environ)
+    command = [jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    if not solutions:
+        toc = out / "toc-without-solutions.yml"
+        subprocess.run([sys.executable, "-m", "mlskills.site", "toc-without-solutions", str(toc)], check=True, capture_output=True)
+        command += ["--toc", str(toc)]
+        env["BOOK_SOLUTIONS"] = "0"
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    finished = build(out)
+    assert finished.returncode == 0, "the book does not build cleanly with -W -n:\n" + "\n".join(
+        line for line in (finished.stdout + finished.stderr).splitlines() if "WARNING" in line or "ERROR" in line
+    )
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing in CI: {INSTALL_HINT}; .ci/run installs it")
+        pytest.skip(INSTALL_HINT)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                # resolve no host but loopback: the site must work with the network off
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -1,0 +1,187 @@
+"""The published site, as readers meet it, in a real browser (headless Chromium).
+
+Every page: loads with no console errors and no failed requests, requests nothing from
+another host, shows only images that loaded and have meaningful alt text, and passes an
+axe-core accessibility audit with no serious or critical violations. The navigation
+reaches every chapter, search finds each chapter by its key terms, and the build without
+solutions publishes no solution page.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from tests.site.conftest import ROOT, build
+
+pytestmark = pytest.mark.site
+
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+DOCS = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part.get("chapters") or []]
+CHAPTERS = [d for d in DOCS if d.startswith("chapters/")]
+WEAK_ALT = {"", "image", "figure", "plot", "chart", "graph", "png", "output", "img"}
+
+#: Key terms a reader would search for, and the chapter that must come up.
+SEARCH_TERMS = {
+    "chapters/01-software-engineering": ["bisect", "hypothesis"],
+    "chapters/02-data": ["leakage", "normalized"],
+    "chapters/06-visualization": ["deuteranopia", "dashboard"],
+    "chapters/13-optimization": ["quantization", "distillation"],
+}
+
+
+def all_pages(site: Path) -> list[str]:
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel.startswith(("_static/", "_sources/", "_downloads/")) or rel in {"index.html", "genindex.html"}:
+            continue
+        pages.append(rel)
+    return pages
+
+
+def visit(browser, url: str, wait: str = "load"):
+    """Open ``url``; return (page, problems, bytes loaded). Requests to other hosts are recorded
+    (and cannot succeed: the browser resolves no host but 127.0.0.1)."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    weight = {"bytes": 0}
+    host = urlparse(url).netloc
+
+    def on_request(request):
+        if urlparse(request.url).netloc not in {host, ""} and not request.url.startswith(("data:", "blob:")):
+            problems.append(f"request to another host: {request.url}")
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status} for {response.url}")
+        else:
+            try:
+                weight["bytes"] += len(response.body())
+            except Exception:  # redirects have no body
+                pass
+
+    page.on("request", on_request)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
+    page.on("response", on_response)
+    page.goto(url, wait_until=wait)
+    page.wait_for_load_state("networkidle")
+    return page, problems, weight
+
+
+@pytest.fixture(scope="module")
+def audit(site, server, browser):
+    """Visit every page once; collect problems, image facts, axe results and weights."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    report = {}
+    for rel in all_pages(site):
+        page, problems, weight = visit(browser, f"{server}/{rel}")
+        images = page.eval_on_selector_all(
+            "img",
+            "els => els.map(e => ({src: e.getAttribute('src'), alt: e.getAttribute('alt'), loaded: e.complete && e.naturalWidth > 0, decorative: e.getAttribute('role') === 'presentation'}))",
+        )
+        results = axe.run(page)
+        serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+        scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+        report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": weight["bytes"], "scripts": scripts}
+        page.context.close()
+    weights = sorted(r["bytes"] for r in report.values())
+    summary = {
+        "pages": len(report),
+        "median_bytes": statistics.median(weights),
+        "largest_bytes": max(weights),
+        "largest_page": max(report, key=lambda k: report[k]["bytes"]),
+    }
+    (site.parent / "page-weights.json").write_text(json.dumps({"summary": summary, "pages": {k: v["bytes"] for k, v in report.items()}}, indent=2))
+    print(f"\npage weight over {summary['pages']} pages: median {summary['median_bytes'] / 1e3:.0f} kB, "
+          f"largest {summary['largest_bytes'] / 1e3:.0f} kB ({summary['largest_page']})")
+    return report
+
+
+def test_every_toc_page_was_built(site):
+    built = set(all_pages(site))
+    for doc in DOCS:
+        assert f"{doc}.html" in built, f"{doc} is in _toc.yml but was not built"
+
+
+def test_every_page_loads_cleanly_and_stays_on_this_host(audit):
+    bad = {page: r["problems"] for page, r in audit.items() if r["problems"]}
+    assert not bad, json.dumps(bad, indent=2)
+
+
+def test_every_image_loaded_and_has_meaningful_alt_text(audit):
+    bad = {}
+    for page, r in audit.items():
+        for image in r["images"]:
+            if not image["loaded"]:
+                bad.setdefault(page, []).append(f"not loaded: {image['src']}")
+            alt = (image["alt"] or "").strip()
+            if not image["decorative"] and (alt.lower() in WEAK_ALT or len(alt.split()) < 4):
+                bad.setdefault(page, []).append(f"alt text {alt!r} for {image['src']}")
+    assert not bad, json.dumps(bad, indent=2)
+
+
+def test_no_serious_or_critical_accessibility_violations(audit):
+    bad = {
+        page: [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}" for v in r["serious"]]
+        for page, r in audit.items()
+        if r["serious"]
+    }
+    assert not bad, json.dumps(bad, indent=2)
+
+
+def test_plotly_js_is_loaded_only_by_pages_with_a_plotly_figure(site, audit):
+    for page, r in audit.items():
+        has_figure = "plotly-graph-div" in (site / page).read_text(encoding="utf-8")
+        loads = any(s.endswith("plotly.min.js") for s in r["scripts"])
+        assert loads == has_figure, f"{page}: plotly.js loaded={loads} but has a Plotly figure={has_figure}"
+
+
+def test_the_navigation_reaches_every_chapter(server, browser):
+    page, _, _ = visit(browser, f"{server}/intro.html")
+    for chapter in CHAPTERS:
+        link = page.locator(f"nav.bd-docs-nav a[href$='{chapter}.html']")
+        assert link.count() >= 1, f"the sidebar has no link to {chapter}"
+        link.first.click()
+        page.wait_for_load_state("load")
+        heading = page.locator("main h1").first.inner_text()
+        assert page.url.endswith(f"{chapter}.html") and heading.strip(), f"following the link to {chapter} failed"
+        page.go_back()
+    page.context.close()
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c in SEARCH_TERMS])
+def test_search_finds_the_chapter_by_its_key_terms(server, browser, chapter):
+    for term in SEARCH_TERMS[chapter]:
+        page, problems, _ = visit(browser, f"{server}/search.html?q={term}")
+        page.wait_for_selector("#search-results ul li", timeout=15_000)
+        hrefs = page.eval_on_selector_all("#search-results ul li a", "els => els.map(e => e.getAttribute('href'))")
+        assert any(chapter in h for h in hrefs), f"searching {term!r} did not find {chapter}: {hrefs[:8]}"
+        assert not problems, problems
+        page.context.close()
+
+
+def test_every_chapter_in_toc_has_search_terms():
+    missing = [c for c in CHAPTERS if c not in SEARCH_TERMS]
+    assert not missing, f"add key terms for {missing} to SEARCH_TERMS in tests/site/test_site.py"
+
+
+def test_the_build_without_solutions_publishes_no_solution(tmp_path):
+    finished = build(tmp_path, solutions=False)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    html = tmp_path / "_build" / "html"
+    assert not (html / "solutions").exists(), "solution pages were published"
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'href="../solutions/' not in text and 'href="solutions/' not in text, f"{page.name} links a solution page"
+    assert (html / "exercises").exists() and any((html / "exercises").glob("*.html"))
