@@ -90,7 +90,9 @@ def audit(site, server, browser):
             "img",
             "els => els.map(e => ({src: e.getAttribute('src'), alt: e.getAttribute('alt'), loaded: e.complete && e.naturalWidth > 0, decorative: e.getAttribute('role') === 'presentation'}))",
         )
-        results = axe.run(page)
+        problems = list(problems)  # what the page itself did; axe's own fetches come after
+        # preload off: axe would re-fetch stylesheets and resolve their @imports wrongly
+        results = axe.run(page, options={"resultTypes": ["violations"], "preload": False})
         serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
         report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": weight["bytes"], "scripts": scripts}
