@@ -8,6 +8,7 @@ Authors edit only ``solutions/NN-slug.ipynb``. This module writes
 - markdown cells tagged ``solution`` (model answers to written questions) become an
   answer prompt;
 - cells tagged ``solution-only`` are dropped;
+- the title ``# Solutions: …`` becomes ``# Exercises: …``;
 - outputs and execution counts are cleared, and a short "how to work" cell is added
   after the title.
 
@@ -83,7 +84,9 @@ def exercise_from_solution(solution: nbformat.NotebookNode, solution_name: str) 
             cell.source = strip_solution(cell.source, f"{solution_name} cell {index}")
             cell.outputs = []
             cell.execution_count = None
-        elif cell.cell_type == "markdown" and "solution" in tags:
+        elif cell.cell_type == "markdown" and index == 0:
+            cell.source = re.sub(r"^# Solutions:", "# Exercises:", cell.source)
+        if cell.cell_type == "markdown" and "solution" in tags:
             cell.source = ANSWER_PROMPT
             cell.metadata["tags"] = [t for t in tags if t != "solution"] + ["answer"]
         cells.append(cell)

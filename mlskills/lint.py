@@ -18,7 +18,7 @@ Rules for chapters (``chapters/NN-slug.ipynb``):
 - every code cell is executed in order, with no stderr or error outputs;
 - ``# NBVAL_IGNORE_OUTPUT`` carries a reason; no placeholder text (TODO, TBD, FIXME).
 
-Rules for solutions (``solutions/NN-slug.ipynb``): an H1 title; at least four exercises
+Rules for solutions (``solutions/NN-slug.ipynb``): the title ``# Solutions: …``; at least four exercises
 as H2 headings with a difficulty of ★, ★★ or ★★★ (at least one ★★★); every marked
 answer balanced; every check cell stored with a ✓ line; outputs clean as above.
 """
@@ -214,6 +214,8 @@ def lint_chapter(nb, name: str, root: Path = ROOT) -> list[Problem]:
 def lint_solutions(nb, name: str) -> list[Problem]:
     problems = _common(nb, name)
     headings = _headings(nb)
+    if nb.cells and not nb.cells[0].source.startswith("# Solutions:"):
+        problems.append(Problem(name, 0, "the title does not start with '# Solutions:'", "title it '# Solutions: <chapter title>' (the exercise notebook gets '# Exercises: …')"))
     exercises = [(i, t) for i, level, t in headings if level == 2 and "★" in t]
     if len(exercises) < 4:
         problems.append(Problem(name, None, f"{len(exercises)} exercises with a difficulty", "write at least four, each as '## Exercise N ★… — title' (★ recall, ★★ apply, ★★★ design)"))

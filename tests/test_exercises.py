@@ -77,7 +77,7 @@ def test_unbalanced_markers_are_reported_with_a_fix(source, message):
 def test_tagged_cells_become_prompts_or_disappear():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Exercises: X"),
+        nbformat.v4.new_markdown_cell("# Solutions: X"),
         nbformat.v4.new_markdown_cell("Solutions only.", metadata={"tags": ["solution-only"]}),
         nbformat.v4.new_markdown_cell("The model answer.", metadata={"tags": ["solution"]}),
         nbformat.v4.new_code_cell("x = 1", execution_count=1, outputs=[nbformat.v4.new_output("stream", text="hi")]),
@@ -86,6 +86,7 @@ def test_tagged_cells_become_prompts_or_disappear():
     sources = [c.source for c in exercise.cells]
     assert "Solutions only." not in sources and "The model answer." not in sources
     assert ANSWER_PROMPT in sources
+    assert exercise.cells[0].source == "# Exercises: X"
     assert exercise.cells[1].id == "how-to-work"
     assert exercise.cells[-1].outputs == [] and exercise.cells[-1].execution_count is None
     assert nb.cells[3].outputs, "the solution notebook itself is not modified"

@@ -107,7 +107,7 @@ def test_a_cell_problem_names_the_cell(book):
 
 def good_solutions() -> nbformat.NotebookNode:
     nb = new_notebook(metadata=KERNEL)
-    nb.cells = [new_markdown_cell("# Exercises: X")]
+    nb.cells = [new_markdown_cell("# Solutions: X")]
     count = 0
     for n, stars in enumerate(["★", "★★", "★★", "★★★"], start=1):
         nb.cells.append(new_markdown_cell(f"## Exercise {n} {stars} — Task {n}"))

@@ -45,10 +45,10 @@ def all_pages(site: Path) -> list[str]:
     return pages
 
 
-def visit(browser, url: str, wait: str = "load"):
+def visit(browser, url: str, wait: str = "load", color_scheme: str = "light"):
     """Open ``url``; return (page, problems, bytes loaded). Requests to other hosts are recorded
     (and cannot succeed: the browser resolves no host but 127.0.0.1)."""
-    context = browser.new_context()
+    context = browser.new_context(color_scheme=color_scheme)
     page = context.new_page()
     problems: list[str] = []
     weight = {"bytes": 0}
@@ -139,6 +139,22 @@ def test_no_serious_or_critical_accessibility_violations(audit):
         for page, r in audit.items()
         if r["serious"]
     }
+    assert not bad, json.dumps(bad, indent=2)
+
+
+def test_dark_mode_pages_have_no_serious_accessibility_violations(server, browser):
+    """The theme follows the reader's system colour scheme: audit the main pages in dark mode too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    bad = {}
+    for doc in [TOC["root"], *CHAPTERS]:
+        page, problems, _ = visit(browser, f"{server}/{doc}.html", color_scheme="dark")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+        serious = [f"{v['id']}: {v['help']} — e.g. {v['nodes'][0]['target']}" for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+        if serious or problems:
+            bad[doc] = serious + problems
+        page.context.close()
     assert not bad, json.dumps(bad, indent=2)
 
 
