@@ -1,5 +1,7 @@
 """Sphinx extension with the few things the book's site needs beyond jupyter-book.
 
+- ``{data-manifest}``: the data files with their sizes and checksums, from
+  ``data/MANIFEST.sha256``.
 - ``{execution-stats}``: a table of notebook execution times from
   ``reference/execution-stats.json`` (written by ``make bench``), against the budget.
 - plotly.js is copied from the installed plotly package to ``_static/plotly.min.js``, so a
@@ -53,6 +55,25 @@ class ExecutionStats(Directive):
         table = _table(rows)
         note = nodes.paragraph(text=f"Measured on {stats.get('machine', 'an unnamed machine')}, {stats.get('date', 'date unknown')}.")
         return [table, note]
+
+
+class DataManifest(Directive):
+    """Render data/MANIFEST.sha256 as a table: file, size, sha256 (the single source of truth)."""
+
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        data_dir = Path(env.srcdir) / "data"
+        manifest = data_dir / "MANIFEST.sha256"
+        env.note_dependency(str(manifest))
+        rows = [("File", "Size (kB)", "SHA-256")]
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                digest, name = line.split(maxsplit=1)
+                size = (data_dir / name).stat().st_size / 1000 if (data_dir / name).exists() else float("nan")
+                rows.append((f"data/{name}", f"{size:,.1f}", digest))
+        return [_table(rows)]
 
 
 def _table(rows):
@@ -155,6 +176,7 @@ def setup(app):
     app.connect("config-inited", set_theme_defaults)
     app.connect("html-page-context", drop_unused_theme_assets)
     app.add_directive("execution-stats", ExecutionStats)
+    app.add_directive("data-manifest", DataManifest)
     app.connect("doctree-read", drop_solution_links)
     app.connect("build-finished", copy_static_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
