@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -172,7 +173,18 @@ def set_theme_defaults(app, config):
     config.html_context.setdefault("default_mode", "auto")
 
 
+class _DropPlotlyMimeWarning(logging.Filter):
+    """A Plotly output carries its figure twice: as text/html (what the site shows) and as
+    application/vnd.plotly.v1+json (what JupyterLab, VS Code and Colab draw). myst-nb warns
+    that it cannot render the JSON; that one message, and only it, is expected."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "unknown output mime type: application/vnd.plotly.v1+json" not in record.getMessage()
+
+
 def setup(app):
+    for handler in logging.getLogger("sphinx").handlers:
+        handler.filters.insert(0, _DropPlotlyMimeWarning())
     app.connect("config-inited", set_theme_defaults)
     app.connect("html-page-context", drop_unused_theme_assets)
     app.add_directive("execution-stats", ExecutionStats)

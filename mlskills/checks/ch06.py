@@ -1,16 +1,307 @@
 """Checks for the exercises of Chapter 6: Data visualization and storytelling.
 
-Each check takes the learner's function and prints one line (see mlskills/checks/__init__.py).
-Prove each one honest in tests/checks/ch06_wrong_answers.py.
+Figures are checked through their objects — axis labels, limits, bar heights, colours,
+markers — never by comparing pixels. Every figure a check creates (or receives from the
+learner's function) is closed before the check returns, so no image appears under a check
+cell. Prove each check honest in tests/checks/ch06_wrong_answers.py.
 """
 
-from mlskills.checks import Fail, call, check, short
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import Rectangle
+
+from mlskills import data
+from mlskills.checks import Fail, NotAttempted, call, check, short
+
+#: The eight colours of Okabe & Ito (2008), as lowercase hex.
+OKABE_ITO = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000"]
+#: Marker codes that draw nothing or almost nothing.
+INVISIBLE_MARKERS = {"None", "none", " ", "", ",", "."}
+
+
+def _bars(ax: Axes) -> list[Rectangle]:
+    """The bars of a bar chart: rectangles drawn as data (not the background patch)."""
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _close(*figures) -> None:
+    for figure in figures:
+        if isinstance(figure, Figure):
+            plt.close(figure)
+
+
+def _penguins() -> pd.DataFrame:
+    return data.load("penguins.csv").dropna(subset=["body_mass_g"])
+
+
+# ----------------------------------------------------------------------------- exercise 1
+def _check_mean_bar_chart(fig, df, category, value, unit):
+    where = f"mean_bar_chart(df, {category!r}, {value!r}, {unit!r})"
+    if not isinstance(fig, Figure):
+        raise Fail(
+            f"{where} should return a matplotlib Figure (e.g. from plt.subplots), got {type(fig).__name__}"
+        )
+    if len(fig.axes) != 1:
+        raise Fail(f"{where} should draw on exactly one Axes, the figure has {len(fig.axes)}")
+    ax = fig.axes[0]
+    fig.canvas.draw()  # makes categorical tick labels available
+    expected = df.groupby(category)[value].mean().sort_index()
+    bars = _bars(ax)
+    if len(bars) != len(expected):
+        raise Fail(
+            f"{where}: expected one bar per {category} ({len(expected)}), found {len(bars)} bars"
+        )
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    if ticks != [str(c) for c in expected.index]:
+        raise Fail(
+            f"{where}: the x tick labels should be the {category} values in sorted order "
+            f"{list(map(str, expected.index))}, got {ticks}"
+        )
+    heights = np.array([bar.get_height() for bar in sorted(bars, key=lambda b: b.get_x())])
+    if not np.allclose(heights, expected.to_numpy(), rtol=1e-6):
+        raise Fail(
+            f"{where}: bar heights should be the mean {value} per {category} "
+            f"{short([round(h, 1) for h in expected])}, got {short([round(float(h), 1) for h in heights])}"
+        )
+    ylabel = ax.get_ylabel()
+    if f"({unit})" not in ylabel:
+        raise Fail(
+            f"{where}: the y label should name the unit in parentheses, e.g. 'Mean {value} ({unit})'; got {ylabel!r}"
+        )
+    if not ax.get_xlabel().strip():
+        raise Fail(
+            f"{where}: the x axis has no label; say what the categories are (e.g. {category!r})"
+        )
+    titles = [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
+    titles.append(fig.get_suptitle())
+    if not any(title.strip() for title in titles):
+        raise Fail(f"{where}: the chart has no title; state what it shows (ax.set_title)")
+    bottom = ax.get_ylim()[0]
+    if bottom != 0:
+        raise Fail(f"{where}: bar lengths must start at zero, but the y axis starts at {bottom:g}")
 
 
 @check
-def check_example(fn):
-    for x, expected in [(0, 0), (3, 6), (-2, -4)]:
-        got = call(fn, x)
-        if got != expected:
-            raise Fail(f"example({x}) should return {expected}, got {short(got)}")
-    return "example doubles 0, 3 and -2 correctly"
+def check_mean_bar_chart(fn):
+    penguins = _penguins()
+    cases = [
+        (penguins, "species", "body_mass_g", "g"),
+        (penguins, "island", "flipper_length_mm", "mm"),
+    ]
+    for df, category, value, unit in cases:
+        fig = call(fn, df.copy(), category, value, unit)
+        try:
+            _check_mean_bar_chart(fig, df, category, value, unit)
+        finally:
+            _close(fig)
+            plt.close("all")
+    return (
+        "one bar per category at the group mean (species mass in g, island flipper length in mm), "
+        "sorted ticks, unit in the y label, a title and a zero baseline"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 2
+def _check_styles(styles, categories):
+    where = f"category_styles({short(categories)})"
+    if not isinstance(styles, dict):
+        raise Fail(
+            f"{where} should return a dict {{category: {{'color': ..., 'marker': ...}}}}, got {type(styles).__name__}"
+        )
+    if list(styles) != list(categories):
+        raise Fail(
+            f"{where}: the keys should be the categories in the order given, got {short(list(styles))}"
+        )
+    colours, markers = [], []
+    for category, style in styles.items():
+        if not isinstance(style, dict) or not {"color", "marker"} <= set(style):
+            raise Fail(
+                f"{where}: styles[{category!r}] should be a dict with 'color' and 'marker', got {short(style)}"
+            )
+        try:
+            colour = to_hex(style["color"]).lower()
+        except ValueError:
+            raise Fail(
+                f"{where}: styles[{category!r}]['color'] = {short(style['color'])} is not a colour"
+            ) from None
+        if colour not in OKABE_ITO:
+            raise Fail(
+                f"{where}: styles[{category!r}]['color'] = {colour} is not one of the Okabe-Ito colours {OKABE_ITO}"
+            )
+        marker = style["marker"]
+        if (
+            not isinstance(marker, str)
+            or marker not in MarkerStyle.markers
+            or marker in INVISIBLE_MARKERS
+        ):
+            raise Fail(
+                f"{where}: styles[{category!r}]['marker'] = {short(marker)} is not a visible matplotlib marker "
+                "such as 'o', 's', '^', 'D'"
+            )
+        colours.append(colour)
+        markers.append(marker)
+    if len(set(colours)) != len(colours):
+        raise Fail(f"{where}: two categories share a colour ({colours}); each needs its own")
+    if len(set(markers)) != len(markers):
+        raise Fail(
+            f"{where}: two categories share a marker ({markers}); colour must never be the only cue"
+        )
+
+
+@check
+def check_category_styles(fn):
+    for categories in (["Adelie", "Chinstrap", "Gentoo"], ["a", "b", "c", "d", "e", "f", "g", "h"]):
+        styles = call(fn, list(categories))
+        _check_styles(styles, categories)
+        if call(fn, list(categories)) != styles:
+            raise Fail(
+                f"category_styles({short(categories)}) gave different styles on a second call; make it deterministic"
+            )
+    nine = [f"group {i}" for i in range(9)]
+    try:
+        got = fn(nine)
+    except NotImplementedError as exc:
+        raise NotAttempted from exc
+    except ValueError:
+        return (
+            "distinct Okabe-Ito colours and distinct visible markers for 3 and 8 categories, "
+            "deterministic, and a ValueError for 9"
+        )
+    except Exception as exc:  # a different error type
+        raise Fail(
+            f"category_styles(9 categories) should raise ValueError, but raised {type(exc).__name__}: {exc}"
+        ) from exc
+    raise Fail(
+        f"category_styles(9 categories) should raise ValueError (only 8 Okabe-Ito colours), returned {short(got)}"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 3
+def _truncated_bar_chart(labels, heights, ylim, ylabel):
+    fig, ax = plt.subplots()
+    ax.bar(labels, heights)
+    ax.set_ylim(*ylim)
+    ax.set_ylabel(ylabel)
+    return fig, ax
+
+
+@check
+def check_zero_baseline(fn):
+    cases = [
+        (
+            ["Adelie", "Chinstrap", "Gentoo"],
+            [3700.7, 3733.1, 5076.0],
+            (3650, 5200),
+            "Body mass (g)",
+        ),
+        (
+            ["2012", "2013", "2014", "2015"],
+            [-0.83, -0.05, 0.89, 1.32],
+            (-0.3, 1.5),
+            "Difference (°C)",
+        ),
+        (["north", "south"], [12.0, 30.0], (10, 25), "Rainfall (mm)"),
+    ]
+    for labels, heights, ylim, ylabel in cases:
+        fig, ax = _truncated_bar_chart(labels, heights, ylim, ylabel)
+        try:
+            where = f"zero_baseline(ax) for bars {heights} drawn with ylim {ylim}"
+            got = call(fn, ax)
+            if got is not ax:
+                raise Fail(f"{where} should return the same Axes it was given, got {short(got)}")
+            now = [bar.get_height() for bar in _bars(ax)]
+            if now != heights:
+                raise Fail(
+                    f"{where}: the bars changed to {short(now)}; change the axis, not the data"
+                )
+            bottom, top = ax.get_ylim()
+            low, high = min(0.0, min(heights)), max(0.0, max(heights))
+            span = high - low
+            if min(heights) >= 0 and bottom != 0:
+                raise Fail(
+                    f"{where}: all bars are positive, so the axis must start exactly at 0, got {bottom:g}"
+                )
+            if bottom > low or top < high:
+                raise Fail(
+                    f"{where}: the axis ({bottom:g}, {top:g}) must include zero and every bar "
+                    f"entirely, i.e. ({low:g}, {high:g})"
+                )
+            if low - bottom > 0.25 * span or top - high > 0.25 * span:
+                raise Fail(
+                    f"{where}: the axis ({bottom:g}, {top:g}) leaves more than 25% empty space "
+                    f"beyond zero and the bars ({low:g}, {high:g})"
+                )
+            if ax.get_ylabel() != ylabel:
+                raise Fail(
+                    f"{where}: the y label changed to {ax.get_ylabel()!r}; leave it as {ylabel!r}"
+                )
+        finally:
+            _close(fig)
+    return "zero and every bar visible (positive, mixed-sign and cut-off bars), little headroom, data untouched"
+
+
+# ----------------------------------------------------------------------------- exercise 4
+def _value_mentioned(text: str, value: float, unit: str) -> bool:
+    formats = {
+        f"{value:,.0f}",
+        f"{value:.0f}",
+        f"{value:,.1f}",
+        f"{value:.1f}",
+        f"{value:,.2f}",
+        f"{value:.2f}",
+        f"{value:g}",
+    }
+    return any(re.search(re.escape(f) + r"\s?" + re.escape(unit), text) for f in formats)
+
+
+@check
+def check_bar_alt_text(fn):
+    cases = [
+        (
+            ["north", "south", "east", "west"],
+            [12.5, 40.25, 7.75, 19.0],
+            "Rainfall in May (mm)",
+            "mm",
+        ),
+        (["Adelie", "Chinstrap", "Gentoo"], [3700.66, 3733.09, 5076.02], "Mean body mass (g)", "g"),
+    ]
+    for labels, heights, ylabel, unit in cases:
+        fig, ax = plt.subplots()
+        ax.bar(labels, heights)
+        ax.set_ylabel(ylabel)
+        try:
+            got = call(fn, ax, unit)
+        finally:
+            _close(fig)
+        where = f"bar_alt_text(ax, {unit!r}) for bars {dict(zip(labels, heights, strict=True))}"
+        if not isinstance(got, str):
+            raise Fail(f"{where} should return a str, got {type(got).__name__}")
+        if "bar chart" not in got.lower():
+            raise Fail(f"{where}: say what kind of chart it is ('bar chart'); got {got!r}")
+        if ylabel.lower() not in got.lower():
+            raise Fail(f"{where}: name what is measured, i.e. the y label {ylabel!r}; got {got!r}")
+        words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+        if not re.search(rf"\b({len(labels)}|{words[len(labels)]})\b", got, re.IGNORECASE):
+            raise Fail(f"{where}: say how many bars there are ({len(labels)}); got {got!r}")
+        top, bottom = int(np.argmax(heights)), int(np.argmin(heights))
+        for role, index in (("highest", top), ("lowest", bottom)):
+            if labels[index] not in got:
+                raise Fail(f"{where}: name the {role} bar, {labels[index]!r}; got {got!r}")
+            if not _value_mentioned(got, heights[index], unit):
+                raise Fail(
+                    f"{where}: give the {role} value with its unit, e.g. '{heights[index]:,.1f} {unit}'; got {got!r}"
+                )
+        if len(got) > 250:
+            raise Fail(
+                f"{where}: alt text should be short (at most 250 characters), yours has {len(got)}"
+            )
+    return "alt text names the chart type, the measure, the bar count and the highest and lowest bars with values and units"
