@@ -2,15 +2,491 @@
 
 Each check takes the learner's function and prints one line (see mlskills/checks/__init__.py).
 Prove each one honest in tests/checks/ch02_wrong_answers.py.
+
+Two helpers are for the learner too: :func:`exercise_database` returns the small SQLite
+database of Exercise 1, and :func:`example_batch` a valid batch for Exercise 5, so you can
+try your function before running its check.
 """
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import numpy as np
+import pandas as pd
 
 from mlskills.checks import Fail, call, check, short
 
+# ---------------------------------------------------------------------------------------
+# Exercise 1: SQL join + GROUP BY
+
+EXERCISE_SCHEMA = """
+CREATE TABLE species (
+    species_id      INTEGER PRIMARY KEY,
+    common_name     TEXT NOT NULL UNIQUE,
+    scientific_name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE islands (
+    island_id INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    region    TEXT NOT NULL
+);
+CREATE TABLE measurements (
+    measurement_id INTEGER PRIMARY KEY,
+    species_id     INTEGER NOT NULL REFERENCES species(species_id),
+    island_id      INTEGER NOT NULL REFERENCES islands(island_id),
+    sex            TEXT CHECK (sex IN ('female', 'male')),
+    body_mass_g    REAL
+);
+"""
+_SPECIES = [
+    (1, "Gentoo", "Pygoscelis papua"),
+    (2, "Adelie", "Pygoscelis adeliae"),
+    (3, "Chinstrap", "Pygoscelis antarctica"),
+    (4, "Emperor", "Aptenodytes forsteri"),  # no measurements
+]
+_ISLANDS = [(1, "Torgersen", "Anvers"), (2, "Biscoe", "Anvers"), (3, "Dream", "Anvers")]
+# (species_id, island_id, sex, body_mass_g); None = not weighed
+_MEASUREMENTS = [
+    (2, 2, "female", 3700.0),
+    (2, 2, "male", 3800.0),
+    (2, 2, "male", None),
+    (2, 1, "female", 3400.0),
+    (2, 1, "male", 3500.0),
+    (2, 1, None, 3650.0),
+    (2, 3, "male", 3300.0),
+    (1, 2, "female", 5000.0),
+    (1, 2, "male", 5200.0),
+    (1, 2, None, None),
+    (1, 2, "female", 4900.0),
+    (3, 3, "female", 3700.0),
+    (3, 3, "male", 3900.0),
+]
+SQL_COLUMNS = ["island", "species", "n_birds", "mean_body_mass_g"]
+
+
+def _database(measurements) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.executescript(EXERCISE_SCHEMA)
+    conn.executemany("INSERT INTO species VALUES (?, ?, ?)", _SPECIES)
+    conn.executemany("INSERT INTO islands VALUES (?, ?, ?)", _ISLANDS)
+    conn.executemany(
+        "INSERT INTO measurements (species_id, island_id, sex, body_mass_g) VALUES (?, ?, ?, ?)",
+        measurements,
+    )
+    return conn
+
+
+def exercise_database() -> sqlite3.Connection:
+    """The small in-memory SQLite database of Exercise 1 (a fresh copy on every call)."""
+    return _database(_MEASUREMENTS)
+
+
+def _random_measurements(seed: int = 2) -> list[tuple]:
+    """About 200 birds on the real species/island combinations, some not weighed."""
+    rng = np.random.default_rng(seed)
+    combos = [(2, 1), (2, 2), (2, 3), (1, 2), (3, 3)]
+    rows = []
+    for species_id, island_id in combos:
+        for _ in range(int(rng.integers(20, 60))):
+            mass = None if rng.random() < 0.15 else float(25 * rng.integers(110, 250))
+            rows.append((species_id, island_id, str(rng.choice(["female", "male"])), mass))
+    order = rng.permutation(len(rows))
+    return [rows[i] for i in order]
+
+
+def _expected_sql(measurements) -> pd.DataFrame:
+    frame = pd.DataFrame(measurements, columns=["species_id", "island_id", "sex", "body_mass_g"])
+    frame["species"] = frame["species_id"].map({i: n for i, n, _ in _SPECIES})
+    frame["island"] = frame["island_id"].map({i: n for i, n, _ in _ISLANDS})
+    grouped = frame.groupby(["island", "species"])["body_mass_g"]
+    out = pd.DataFrame(
+        {"n_birds": grouped.count(), "all_rows": grouped.size(), "mean": grouped.mean()}
+    )
+    return out.reset_index().sort_values(["island", "species"]).reset_index(drop=True)
+
+
+def _check_sql_answer(got, expected: pd.DataFrame, label: str) -> None:
+    if not isinstance(got, pd.DataFrame):
+        raise Fail(
+            f"on the {label} database, return a pandas DataFrame (e.g. pd.read_sql(query, conn)), "
+            f"got {type(got).__name__} {short(got)}"
+        )
+    if list(got.columns) != SQL_COLUMNS:
+        raise Fail(
+            f"columns should be {SQL_COLUMNS} in that order (use AS to name them), got {list(got.columns)}"
+        )
+    want_groups = list(zip(expected["island"], expected["species"], strict=True))
+    got_groups = [(str(i), str(s)) for i, s in zip(got["island"], got["species"], strict=True)]
+    if sorted(got_groups) != sorted(want_groups):
+        hint = ""
+        if len(got) == expected["species"].nunique():
+            hint = " (one row per species: group by island AND species)"
+        elif len(got) > len(want_groups):
+            hint = " (extra groups: a LEFT JOIN from species or islands adds groups without birds)"
+        raise Fail(
+            f"on the {label} database, expected {len(want_groups)} (island, species) groups, "
+            f"got {len(got_groups)}{hint}: {short(got_groups)}"
+        )
+    if got_groups != want_groups:
+        raise Fail(
+            f"rows are not sorted by island name, then species name: expected {short(want_groups)}, "
+            f"got {short(got_groups)} (ORDER BY the names, not the ids)"
+        )
+    try:
+        n_birds = pd.to_numeric(got["n_birds"]).to_numpy(dtype=float)
+        means = pd.to_numeric(got["mean_body_mass_g"]).to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise Fail(f"n_birds and mean_body_mass_g must be numbers: {exc}") from exc
+    for row, (g_n, g_mean) in enumerate(zip(n_birds, means, strict=True)):
+        want = expected.iloc[row]
+        group = f"{want['island']}/{want['species']}"
+        if g_n != want["n_birds"]:
+            hint = ""
+            if g_n == want["all_rows"]:
+                hint = ": COUNT(*) counts birds without a body mass too; use COUNT(body_mass_g)"
+            raise Fail(f"n_birds for {group} should be {int(want['n_birds'])}, got {g_n:g}{hint}")
+        if not np.isfinite(g_mean) or abs(g_mean - want["mean"]) > 0.051:
+            raise Fail(
+                f"mean_body_mass_g for {group} should be {want['mean']:.1f} (AVG ignores NULL masses), "
+                f"got {short(g_mean)}"
+            )
+
 
 @check
-def check_example(fn):
-    for x, expected in [(0, 0), (3, 6), (-2, -4)]:
-        got = call(fn, x)
-        if got != expected:
-            raise Fail(f"example({x}) should return {expected}, got {short(got)}")
-    return "example doubles 0, 3 and -2 correctly"
+def check_species_mass_by_island(fn):
+    for label, rows in [("exercise", _MEASUREMENTS), ("random", _random_measurements())]:
+        conn = _database(rows)
+        got = call(fn, conn)
+        _check_sql_answer(got, _expected_sql(rows), label)
+    return (
+        "counts only weighed birds, averages per island and species, sorted by name "
+        "(exercise database and a random one)"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 2: normalise messy species names
+
+SPECIES_CATEGORIES = ["Adelie", "Chinstrap", "Gentoo"]
+_SPECIES_CASES = [
+    ("Adelie Penguin (Pygoscelis adeliae)", "Adelie"),
+    ("Gentoo penguin (Pygoscelis papua)", "Gentoo"),
+    ("Chinstrap penguin (Pygoscelis antarctica)", "Chinstrap"),
+    ("  adelie ", "Adelie"),
+    ("GENTOO", "Gentoo"),
+    ("chinstrap penguin", "Chinstrap"),
+    ("Adélie", "Adelie"),
+    ("ADÉLIE PENGUIN", "Adelie"),
+    ("Pygoscelis antarctica", "Chinstrap"),
+    ("pygoscelis papua", "Gentoo"),
+    ("Emperor penguin (Aptenodytes forsteri)", None),
+    ("", None),
+    (None, None),
+]
+
+
+@check
+def check_clean_species(fn):
+    raw = pd.Series(
+        [r for r, _ in _SPECIES_CASES], index=range(100, 100 + len(_SPECIES_CASES)), dtype=object
+    )
+    untouched = raw.copy()
+    got = call(fn, raw)
+    if not isinstance(got, pd.Series):
+        raise Fail(
+            f"clean_species should return a pandas Series, got {type(got).__name__} {short(got)}"
+        )
+    if len(got) != len(raw) or not got.index.equals(raw.index):
+        raise Fail(
+            f"return one value per input, with the input's index (got {len(got)} values, "
+            f"index {short(list(got.index))}; expected index {short(list(raw.index))})"
+        )
+    for (text, want), value in zip(_SPECIES_CASES, got.astype(object), strict=True):
+        value = None if pd.isna(value) else value
+        if value != want:
+            hint = ""
+            if "É" in str(text) or "é" in str(text):
+                hint = " (remove accents, e.g. unicodedata.normalize('NFKD', s))"
+            elif str(text).lower().startswith("pygoscelis"):
+                hint = " (a scientific name alone names a species too)"
+            elif want is None:
+                hint = " (unknown or empty names must become missing, not a guess)"
+            raise Fail(f"{text!r} should become {want!r}, got {value!r}{hint}")
+    if (
+        not isinstance(got.dtype, pd.CategoricalDtype)
+        or list(got.dtype.categories) != SPECIES_CATEGORIES
+    ):
+        raise Fail(
+            f"return a categorical Series with categories exactly {SPECIES_CATEGORIES} "
+            f"(pd.Categorical(values, categories=...)), got dtype {got.dtype}"
+        )
+    if not raw.equals(untouched):
+        raise Fail("clean_species modified its input Series; return a new Series instead")
+    return "13 tricky spellings (case, spaces, accents, scientific names, unknown, empty, missing) map to 3 categories"
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 3: feature selection inside cross-validation
+
+
+def selection_data(n: int, p: int, informative: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Balanced labels; the first ``informative`` of ``p`` features shift by +1 for class 1."""
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.repeat([0, 1], n // 2))
+    X = rng.normal(size=(n, p))
+    X[:, :informative] += y[:, None]
+    return X, y
+
+
+def _reference_cv(X, y, k, seed) -> float:
+    from sklearn.feature_selection import SelectKBest, f_classif
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    model = make_pipeline(SelectKBest(f_classif, k=k), LogisticRegression(max_iter=1000))
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    return float(cross_val_score(model, X, y, cv=cv).mean())
+
+
+def _as_score(got, name: str) -> float:
+    if isinstance(got, bool) or not isinstance(got, (int, float, np.floating, np.integer)):
+        raise Fail(
+            f"{name} should return one number (the mean accuracy), got {type(got).__name__} {short(got)}"
+        )
+    value = float(got)
+    if not 0.0 <= value <= 1.0:
+        raise Fail(f"{name} should return an accuracy between 0 and 1, got {value!r}")
+    return value
+
+
+@check
+def check_honest_cv_accuracy(fn):
+    X, y = selection_data(n=50, p=2000, informative=0, seed=1)
+    got = _as_score(call(fn, X, y, 10, 1), "honest_cv_accuracy")
+    if got > 0.7:
+        raise Fail(
+            f"on pure noise (50 rows, 2000 random features, labels independent of X, k=10) you "
+            f"report {got:.2f}, but an honest estimate must be near chance (0.5): either the "
+            "feature selection saw the test folds (fit it inside a Pipeline) or the score was not "
+            "measured on held-out folds"
+        )
+    cases = [
+        ("pure noise", X, y, 10, 1),
+        ("5 informative of 300 features", *selection_data(120, 300, 5, 4), 5, 4),
+    ]
+    for label, X_, y_, k, seed in cases:
+        got = _as_score(call(fn, X_, y_, k, seed), "honest_cv_accuracy")
+        want = _reference_cv(X_, y_, k, seed)
+        if abs(got - want) > 0.02:
+            raise Fail(
+                f"on {label} data with k={k}, seed={seed}, expected {want:.3f} from SelectKBest(f_classif, k) + "
+                f"LogisticRegression(max_iter=1000) in StratifiedKFold(5, shuffle=True, random_state=seed), "
+                f"got {got:.3f}"
+            )
+    return "near chance on pure noise (selection inside the folds) and matches the reference on informative data"
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 4: diff two manifests
+
+
+def _h(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _manifest(entries: list[tuple[str, str]], blank_lines: bool = False) -> str:
+    lines = [f"{_h(content)}  {name}" for name, content in entries]
+    if blank_lines:
+        lines.insert(1, "")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+_MANIFEST_CASES = [
+    (
+        "one file changed, one added (with blank lines and a name with spaces)",
+        _manifest([("a.csv", "a"), ("b.csv", "b"), ("sub dir/c d.csv", "c")]),
+        _manifest(
+            [("a.csv", "a"), ("b.csv", "b2"), ("sub dir/c d.csv", "c"), ("e.csv", "e")],
+            blank_lines=True,
+        ),
+        {"added": ["e.csv"], "removed": [], "changed": ["b.csv"]},
+    ),
+    (
+        "a file renamed (same content, new name)",
+        _manifest([("x.csv", "same bytes")]),
+        _manifest([("y.csv", "same bytes")]),
+        {"added": ["y.csv"], "removed": ["x.csv"], "changed": []},
+    ),
+    (
+        "a file with spaces in its name changed",
+        _manifest([("my data.csv", "v1"), ("notes.md", "n")]),
+        _manifest([("my data.csv", "v2"), ("notes.md", "n")]),
+        {"added": [], "removed": [], "changed": ["my data.csv"]},
+    ),
+    (
+        "three files removed",
+        _manifest([("z.csv", "z"), ("a.csv", "a"), ("m.csv", "m")]),
+        "",
+        {"added": [], "removed": ["a.csv", "m.csv", "z.csv"], "changed": []},
+    ),
+    ("two empty manifests", "", "", {"added": [], "removed": [], "changed": []}),
+]
+
+
+@check
+def check_diff_manifests(fn):
+    for label, old, new, want in _MANIFEST_CASES:
+        got = call(fn, old, new)
+        if not isinstance(got, dict) or set(got) != set(want):
+            raise Fail(
+                f"return a dict with exactly the keys 'added', 'removed', 'changed', got {short(got)}"
+            )
+        for key in ["added", "removed", "changed"]:
+            value = got[key]
+            if not isinstance(value, list):
+                raise Fail(
+                    f"got[{key!r}] should be a sorted list of names, got {type(value).__name__} {short(value)}"
+                )
+            if value != want[key]:
+                hint = ""
+                if sorted(map(str, value)) == want[key]:
+                    hint = " (sort the names)"
+                elif (
+                    key in ("added", "removed")
+                    and value == want["removed" if key == "added" else "added"]
+                ):
+                    hint = " (added = in new but not in old; removed = in old but not in new)"
+                elif any(" " in name for name in want[key]):
+                    hint = " (file names can contain spaces: split each line only at the first two spaces)"
+                raise Fail(f"{label}: {key} should be {want[key]}, got {short(value)}{hint}")
+    return "added, removed and changed files, with renames, spaces in names, blank lines and empty manifests"
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 5: validate a batch
+
+REQUIRED_COLUMNS = [
+    "study_id",
+    "sample_number",
+    "species",
+    "island",
+    "sex",
+    "body_mass_g",
+    "flipper_length_mm",
+]
+
+
+def example_batch() -> pd.DataFrame:
+    """A valid batch of 8 measurements (missing sex and body mass are allowed)."""
+    return pd.DataFrame(
+        {
+            "study_id": ["PAL0910"] * 8,
+            "sample_number": [1, 2, 3, 4, 1, 2, 1, 2],
+            "species": [
+                "Adelie",
+                "Adelie",
+                "Adelie",
+                "Adelie",
+                "Gentoo",
+                "Gentoo",
+                "Chinstrap",
+                "Chinstrap",
+            ],
+            "island": [
+                "Torgersen",
+                "Torgersen",
+                "Dream",
+                "Biscoe",
+                "Biscoe",
+                "Biscoe",
+                "Dream",
+                "Dream",
+            ],
+            "sex": ["female", "male", None, "male", "female", "male", "female", None],
+            "body_mass_g": [3450.0, 4050.0, np.nan, 3900.0, 4850.0, 5700.0, 3500.0, 3700.0],
+            "flipper_length_mm": [187.0, 195.0, 190.0, 189.0, 214.0, 228.0, 193.0, np.nan],
+            "comments": [None, None, "No blood sample obtained.", None, None, None, None, None],
+        }
+    )
+
+
+def _with(**changes) -> pd.DataFrame:
+    batch = example_batch()
+    for column, (row, value) in changes.items():
+        batch.loc[row, column] = value
+    return batch
+
+
+def _batch_cases() -> list[tuple[str, pd.DataFrame, list[str]]]:
+    """(what is wrong, batch, words that must appear: one problem per word)."""
+    duplicated = pd.concat([example_batch(), example_batch().iloc[[4]]], ignore_index=True)
+    two_in_kg = example_batch()
+    two_in_kg.loc[[1, 4], "body_mass_g"] = [4.05, 4.85]
+    as_text = example_batch().assign(
+        body_mass_g=lambda b: b["body_mass_g"].map(lambda v: f"{v:.0f}")
+    )
+    combined = pd.concat(
+        [
+            _with(species=(0, "Emperor"), body_mass_g=(5, 5.7), sex=(1, "M")),
+            example_batch().iloc[[6]],
+        ],
+        ignore_index=True,
+    )
+    return [
+        ("an unknown species 'Emperor'", _with(species=(2, "Emperor")), ["species"]),
+        ("a missing species", _with(species=(3, None)), ["species"]),
+        ("an island spelled 'biscoe'", _with(island=(4, "biscoe")), ["island"]),
+        ("sex written as 'M'", _with(sex=(1, "M")), ["sex"]),
+        ("a body mass of 3.75 (kilograms)", _with(body_mass_g=(0, 3.75)), ["body_mass_g"]),
+        ("two body masses in kilograms (one rule, one problem)", two_in_kg, ["body_mass_g"]),
+        (
+            "a flipper length of 18.1 (centimetres)",
+            _with(flipper_length_mm=(5, 18.1)),
+            ["flipper_length_mm"],
+        ),
+        ("the same (study_id, sample_number, species) twice", duplicated, ["duplicate"]),
+        (
+            "the column flipper_length_mm missing",
+            example_batch().drop(columns="flipper_length_mm"),
+            ["flipper_length_mm"],
+        ),
+        ("body_mass_g stored as text", as_text, ["body_mass_g"]),
+        (
+            "four problems at once (species, body mass, sex, a duplicate)",
+            combined,
+            ["species", "body_mass_g", "sex", "duplicate"],
+        ),
+    ]
+
+
+@check
+def check_validate_batch(fn):
+    good = example_batch()
+    got = call(fn, good.copy())
+    if not isinstance(got, list) or not all(isinstance(p, str) for p in got):
+        raise Fail(f"validate_batch should return a list of strings, got {short(got)}")
+    if got:
+        raise Fail(
+            f"a valid batch (with allowed missing sex and body mass, and an extra column) should give [], "
+            f"got {short(got)}: missing values are allowed where the contract says so"
+        )
+    for what, batch, words in _batch_cases():
+        got = call(fn, batch)
+        if not isinstance(got, list) or not all(isinstance(p, str) for p in got):
+            raise Fail(f"validate_batch should return a list of strings, got {short(got)}")
+        if len(got) != len(words):
+            raise Fail(
+                f"a batch with {what} should give {len(words)} problem(s), one per broken rule, "
+                f"got {len(got)}: {short(got)}"
+            )
+        for word in words:
+            if not any(word in problem.lower() for problem in got):
+                raise Fail(f"a batch with {what}: no problem mentions '{word}', got {short(got)}")
+    return (
+        "a valid batch passes; 11 bad batches each report exactly their broken rules, all at once"
+    )
