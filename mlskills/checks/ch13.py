@@ -1,16 +1,366 @@
 """Checks for the exercises of Chapter 13: Optimization for size and latency.
 
 Each check takes the learner's function and prints one line (see mlskills/checks/__init__.py).
-Prove each one honest in tests/checks/ch13_wrong_answers.py.
+Each one is proved honest in tests/checks/ch13_wrong_answers.py.
 """
 
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import scipy.sparse
+
 from mlskills.checks import Fail, call, check, short
+from mlskills.measure import FakeClock
+
+
+# ---------------------------------------------------------------- Exercise 1: uint8 quantization
+def _expected_range(x: np.ndarray) -> tuple[float, float]:
+    return min(float(x.min()), 0.0), max(float(x.max()), 0.0)
+
+
+def _unpack_quantized(result, what: str):
+    if not isinstance(result, tuple) or len(result) != 3:
+        raise Fail(
+            f"quantize_uint8({what}) should return a tuple (q, scale, zero_point), got {short(result)}"
+        )
+    q, scale, zero_point = result
+    if not isinstance(q, np.ndarray):
+        raise Fail(f"q should be a NumPy array, got {type(q).__name__}")
+    if q.dtype != np.uint8:
+        raise Fail(
+            f"q should have dtype uint8 (values 0..255), got {q.dtype}; convert with .astype(np.uint8) after clipping"
+        )
+    if isinstance(zero_point, (bool, np.bool_)) or not isinstance(zero_point, (int, np.integer)):
+        raise Fail(
+            f"zero_point should be an int (an integer that q can store), got {type(zero_point).__name__} {short(zero_point)}"
+        )
+    if not isinstance(scale, (float, np.floating)):
+        raise Fail(f"scale should be a float, got {type(scale).__name__} {short(scale)}")
+    return q, float(scale), int(zero_point)
 
 
 @check
-def check_example(fn):
-    for x, expected in [(0, 0), (3, 6), (-2, -4)]:
-        got = call(fn, x)
+def check_quantize_uint8(fn):
+    rng = np.random.default_rng(13)
+    mixed = rng.normal(0.4, 1.0, size=(20, 30)).astype(np.float32)
+    mixed[0, :5] = 0.0  # exact zeros must come back exactly
+    positive = rng.uniform(0.5, 3.0, size=200).astype(np.float32)  # like post-ReLU activations
+    for x, what in (
+        (mixed, "a 20×30 matrix with both signs"),
+        (positive, "200 values between 0.5 and 3"),
+    ):
+        original = x.copy()
+        q, scale, zero_point = _unpack_quantized(call(fn, x), what)
+        if not np.array_equal(x, original):
+            raise Fail(f"quantize_uint8 changed its input ({what}); work on a copy")
+        if q.shape != x.shape:
+            raise Fail(f"q should have the input's shape {x.shape}, got {q.shape}")
+        lo, hi = _expected_range(x)
+        expected_scale = (hi - lo) / 255
+        if not np.isclose(scale, expected_scale, rtol=1e-5):
+            if np.isclose(
+                scale, (float(x.max()) - float(x.min())) / 255, rtol=1e-5
+            ) and lo != float(x.min()):
+                hint = "the range must include 0: use lo = min(x.min(), 0) and hi = max(x.max(), 0)"
+            elif np.isclose(scale, (hi - lo) / 256, rtol=1e-5):
+                hint = "uint8 has 255 steps between 0 and 255, so divide by 255, not 256"
+            elif np.isclose(scale, max(abs(lo), abs(hi)) / 127.5, rtol=1e-5) or np.isclose(
+                scale, max(abs(lo), abs(hi)) / 127, rtol=1e-5
+            ):
+                hint = "that is a symmetric scale; asymmetric quantization uses (hi - lo) / 255"
+            else:
+                hint = "scale = (hi - lo) / 255 with lo = min(x.min(), 0), hi = max(x.max(), 0)"
+            raise Fail(f"for {what}, scale should be {expected_scale:.6g}, got {scale:.6g}: {hint}")
+        if not 0 <= zero_point <= 255:
+            raise Fail(
+                f"for {what}, zero_point should lie in 0..255 so that 0.0 is representable, got {zero_point}; include 0 in the range"
+            )
+        if abs(zero_point - (-lo / scale)) > 0.5 + 1e-6:
+            raise Fail(
+                f"for {what}, zero_point should be round(-lo / scale) = {round(-lo / scale)}, got {zero_point}"
+            )
+        restored = scale * (q.astype(np.float64) - zero_point)
+        error = np.abs(restored - x.astype(np.float64))
+        if error.max() > scale / 2 + 1e-6:
+            worst = np.unravel_index(error.argmax(), x.shape)
+            raise Fail(
+                f"for {what}, the value {x[worst]:.4f} comes back as {restored[worst]:.4f}, an error of "
+                f"{error.max():.4f} > scale/2 = {scale / 2:.4f}: round to the nearest integer instead of truncating"
+            )
+        if (x == 0).any() and not np.all(restored[x == 0] == 0):
+            raise Fail(
+                f"for {what}, 0.0 does not come back exactly; q for 0.0 must equal zero_point"
+            )
+        ends = [(lo, 0, "smallest"), (hi, 255, "largest")]
+        for end, code, which in ends:
+            if end != 0.0 and int(q.flat[np.argmin(np.abs(x - end))]) != code:
+                raise Fail(
+                    f"for {what}, the {which} value {end:.4f} should map to {code}, got {int(q.flat[np.argmin(np.abs(x - end))])}"
+                )
+    q, scale, zero_point = _unpack_quantized(call(fn, np.zeros(4, np.float32)), "np.zeros(4)")
+    if scale != 1.0 or zero_point != 0 or q.tolist() != [0, 0, 0, 0]:
+        raise Fail(
+            f"for all-zero input, return q = zeros, scale = 1.0, zero_point = 0 (got scale {short(scale)}, zero_point {zero_point})"
+        )
+    return (
+        "quantize_uint8 uses scale (hi-lo)/255 and zero point round(-lo/scale), keeps every error ≤ scale/2, "
+        "returns 0.0 exactly, and handles all-positive and all-zero inputs"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 2: latency harness
+WARMUP_MS = 100.0
+TIMED_MS = [float(v) for v in (*range(1, 31), 50, 60, 70, 80, 90, 100, 110, 120, 130, 140)]
+
+
+def _fake_model(warmup: int, timed_ms):
+    """A fake model: `warmup` calls of 100 ms, then the scripted durations, then 1 ms."""
+    clock = FakeClock()
+    durations = [WARMUP_MS] * warmup + list(timed_ms)
+    state = {"calls": 0}
+
+    def fake_model():
+        step = durations[state["calls"]] if state["calls"] < len(durations) else 1.0
+        state["calls"] += 1
+        clock.advance(step / 1000)
+
+    return fake_model, clock, state
+
+
+def _unpack_latency(result, case: str) -> tuple[float, float]:
+    if not isinstance(result, dict) or not {"p50_ms", "p95_ms"} <= set(result):
+        raise Fail(
+            f"latency_percentiles ({case}) should return a dict with keys 'p50_ms' and 'p95_ms', got {short(result)}"
+        )
+    try:
+        return float(result["p50_ms"]), float(result["p95_ms"])
+    except (TypeError, ValueError) as exc:
+        raise Fail(
+            f"p50_ms and p95_ms should be numbers of milliseconds, got {short(result)}"
+        ) from exc
+
+
+@check
+def check_latency_percentiles(fn):
+    order = np.random.default_rng(7).permutation(len(TIMED_MS))
+    cases = [
+        (3, [TIMED_MS[i] for i in order]),
+        (0, [5.0] * 9 + [50.0]),
+    ]
+    for warmup, timed in cases:
+        case = f"warmup={warmup}, repeats={len(timed)}"
+        model, clock, state = _fake_model(warmup, timed)
+        p50, p95 = _unpack_latency(
+            call(fn, model, warmup=warmup, repeats=len(timed), clock=clock), case
+        )
+        expected = np.percentile(timed, [50, 95])
+        if state["calls"] != warmup + len(timed):
+            raise Fail(
+                f"with {case} the model should be called {warmup + len(timed)} times "
+                f"(warm-up calls included), but it was called {state['calls']} times"
+            )
+        if np.allclose([p50, p95], expected, atol=1e-6):
+            continue
+        everything = [WARMUP_MS] * warmup + timed
+        if np.allclose([p50, p95], expected / 1000, atol=1e-9):
+            hint = "these look like seconds; multiply by 1000 to report milliseconds"
+        elif warmup and np.allclose([p50, p95], np.percentile(everything, [50, 95]), atol=1e-6):
+            hint = "the warm-up calls were timed too; run them before you start timing"
+        elif np.isclose(p50, np.mean(timed), atol=1e-6) or np.isclose(
+            p50, np.mean(everything), atol=1e-6
+        ):
+            hint = (
+                "that is a mean; time each call on its own and take np.percentile of the durations"
+            )
+        elif np.allclose(
+            [p50, p95],
+            [sorted(timed)[min(int(q / 100 * len(timed)), len(timed) - 1)] for q in (50, 95)],
+        ):
+            hint = "that indexes the sorted list; use np.percentile (linear interpolation between neighbours)"
+        elif np.isclose(p50, expected[0], atol=1e-6):
+            hint = "p50 is right but p95 is not; use np.percentile(durations, 95)"
+        else:
+            hint = "time each call with clock() before and after it, then use np.percentile"
+        raise Fail(
+            f"with {case} and known call durations, expected p50={expected[0]:g} ms and p95={expected[1]:g} ms, "
+            f"got p50={p50:g} and p95={p95:g}: {hint}"
+        )
+    return (
+        "latency_percentiles runs the warm-up calls untimed, times each call on its own, "
+        "and reports np.percentile p50/p95 in milliseconds"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 3: magnitude pruning
+def _check_pruned(fn, weights: np.ndarray, sparsity: float, what: str) -> None:
+    original = weights.copy()
+    got = call(fn, weights, sparsity)
+    if not isinstance(got, np.ndarray):
+        raise Fail(f"magnitude_prune should return a NumPy array, got {type(got).__name__}")
+    if not np.array_equal(weights, original):
+        raise Fail(
+            f"magnitude_prune({what}, {sparsity}) modified its input; prune a copy and return it"
+        )
+    if got.shape != weights.shape or got.dtype != weights.dtype:
+        raise Fail(
+            f"the result should keep shape {weights.shape} and dtype {weights.dtype}, got {got.shape} {got.dtype}"
+        )
+    k = int(round(sparsity * weights.size))
+    zeros = int((got == 0).sum())
+    if zeros != k:
+        extra = (
+            " (round, do not truncate with int())" if zeros == int(sparsity * weights.size) else ""
+        )
+        raise Fail(
+            f"magnitude_prune({what}, {sparsity}) should zero exactly round({sparsity} × {weights.size}) = {k} weights, got {zeros}{extra}"
+        )
+    kept = got != 0
+    if not np.array_equal(got[kept], weights[kept]):
+        raise Fail(
+            "the surviving weights should keep their original values; only set pruned entries to 0"
+        )
+    expected_zero = np.zeros(weights.size, bool)
+    expected_zero[np.argsort(np.abs(weights), axis=None, kind="stable")[:k]] = True
+    expected_zero = expected_zero.reshape(weights.shape)
+    if not np.array_equal(~kept, expected_zero):
+        wrongly = weights[~kept & ~expected_zero]
+        if (wrongly < 0).all() and wrongly.size:
+            raise Fail(
+                f"large negative weights were pruned (e.g. {wrongly.min():.3f}); rank by magnitude np.abs(w), not by signed value"
+            )
+        raise Fail(
+            f"the pruned weights are not the {k} smallest in |w| over the whole matrix "
+            f"(e.g. {np.abs(wrongly).max():.3f} was pruned); rank all weights together, not row by row"
+        )
+
+
+@check
+def check_magnitude_prune(fn):
+    rng = np.random.default_rng(3)
+    weights = rng.normal(0, 1, size=(16, 32)).astype(np.float32)
+    weights[:, 0] *= 4  # one column of large weights: per-row pruning gets this wrong
+    weights[3, 3] = -5.0
+    _check_pruned(fn, weights, 0.75, "a 16×32 matrix")
+    _check_pruned(fn, rng.normal(0, 1, size=(7, 9)), 0.9, "a 7×9 float64 matrix")
+    _check_pruned(fn, weights, 0.0, "a 16×32 matrix")
+    _check_pruned(fn, weights, 1.0, "a 16×32 matrix")
+    return "magnitude_prune zeros exactly round(sparsity × size) weights of smallest |w|, globally, without touching its input"
+
+
+# ---------------------------------------------------------------- Exercise 4: storage bytes
+@check
+def check_storage_bytes(fn):
+    rng = np.random.default_rng(4)
+    sparse = rng.normal(0, 1, size=(64, 128)).astype(np.float32)
+    sparse[rng.random(sparse.shape) < 0.9] = 0.0
+    dense = rng.normal(0, 1, size=(30, 20)).astype(np.float32)
+    for weights, what in (
+        (sparse, "a 64×128 float32 matrix that is 90% zeros"),
+        (dense, "a dense 30×20 float32 matrix"),
+    ):
+        got = call(fn, weights)
+        if not isinstance(got, dict) or not {"dense", "csr", "zlib"} <= set(got):
+            raise Fail(
+                f"storage_bytes should return a dict with keys 'dense', 'csr' and 'zlib', got {short(got)}"
+            )
+        csr = scipy.sparse.csr_array(weights)
+        expected = {
+            "dense": weights.nbytes,
+            "csr": csr.data.nbytes + csr.indices.nbytes + csr.indptr.nbytes,
+            "zlib": len(zlib.compress(weights.tobytes(), 9)),
+        }
+        for key in ("dense", "csr", "zlib"):
+            value = got[key]
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                raise Fail(
+                    f"storage_bytes(...)['{key}'] should be an int number of bytes, got {short(value)}"
+                )
+        if got["dense"] != expected["dense"]:
+            hint = (
+                " (that is the number of elements; multiply by 4 bytes per float32)"
+                if got["dense"] == weights.size
+                else ""
+            )
+            raise Fail(
+                f"for {what}, dense should be {expected['dense']:,} bytes, got {int(got['dense']):,}{hint}"
+            )
+        if got["csr"] != expected["csr"]:
+            if got["csr"] == csr.data.nbytes:
+                hint = "that counts only the values; CSR also stores a column index per value and a row pointer per row"
+            elif got["csr"] == csr.data.nbytes + csr.indices.nbytes:
+                hint = "add the row pointers too (indptr: rows + 1 entries of 4 bytes)"
+            else:
+                hint = "count data.nbytes + indices.nbytes + indptr.nbytes of scipy.sparse.csr_array(w)"
+            raise Fail(
+                f"for {what}, csr should be {expected['csr']:,} bytes, got {int(got['csr']):,}: {hint}"
+            )
+        if got["zlib"] != expected["zlib"]:
+            raise Fail(
+                f"for {what}, zlib should be {expected['zlib']:,} bytes (the dense bytes w.tobytes() compressed at level 9), "
+                f"got {int(got['zlib']):,}; measure.compressed_bytes(w.tobytes()) does this"
+            )
+    return "storage_bytes counts dense, CSR (values + indices + row pointers) and zlib-compressed bytes exactly"
+
+
+# ---------------------------------------------------------------- Exercise 5: choose a variant
+def _results_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "bytes": [1_200_000, 310_000, 100_000, 40_000, 30_000],
+            "p50_ms": [0.03, 0.02, 0.5, 0.01, 0.01],
+            "p95_ms": [0.05, 0.04, 12.0, 0.02, 0.02],
+            "accuracy": [0.980, 0.978, 0.979, 0.975, 0.975],
+        },
+        index=pd.Index(["big fp32", "int8", "tail-heavy", "small twin", "small"], name="variant"),
+    )
+
+
+@check
+def check_choose_variant(fn):
+    cases = [
+        (
+            dict(max_bytes=500_000, max_p95_ms=10.0),
+            "int8",
+            {
+                "tail-heavy": "it breaks the 10 ms p95 budget (its p50 looks fine, but users feel the p95)",
+                "big fp32": "it is larger than max_bytes",
+                "small": "it fits, but int8 fits too and is more accurate; pick the most accurate feasible variant",
+                "small twin": "it fits, but int8 fits too and is more accurate; pick the most accurate feasible variant",
+            },
+        ),
+        (dict(max_bytes=2_000_000, max_p95_ms=10.0), "big fp32", {}),
+        (
+            dict(max_bytes=50_000, max_p95_ms=1.0),
+            "small",
+            {
+                "small twin": "small and small twin are equally accurate; break the tie with fewer bytes"
+            },
+        ),
+        (dict(max_bytes=10_000, max_p95_ms=10.0), None, {}),
+    ]
+    for budget, expected, hints in cases:
+        table = _results_table()
+        got = call(fn, table.copy(), **budget)
+        shown = ", ".join(
+            f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}" for k, v in budget.items()
+        )
+        if expected is None:
+            if got is not None:
+                raise Fail(
+                    f"with {shown} no variant fits the size budget, so return None; got {short(got)}"
+                )
+            continue
+        if not isinstance(got, str):
+            raise Fail(
+                f"with {shown}, return the variant's name (a str from the index), got {type(got).__name__} {short(got)}"
+            )
         if got != expected:
-            raise Fail(f"example({x}) should return {expected}, got {short(got)}")
-    return "example doubles 0, 3 and -2 correctly"
+            reason = hints.get(
+                got,
+                "filter by bytes ≤ max_bytes and p95_ms ≤ max_p95_ms, then take the highest accuracy",
+            )
+            raise Fail(f"with {shown}, expected {expected!r}, got {got!r}: {reason}")
+    return "choose_variant filters on size and p95, picks the most accurate, breaks ties by size, and returns None when nothing fits"

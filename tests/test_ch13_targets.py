@@ -1,0 +1,202 @@
+"""Chapter 13 reaches its targets: read from the stored outputs, and re-measured cheaply.
+
+The chapter prints its deterministic targets (sizes, accuracies) in the cell with id
+``targets``; nbval proves those outputs are current, and these tests read them. A few
+quantities are recomputed here from scratch (the data, an int8 size ratio, byte-for-byte
+determinism of quantized ONNX files), and one generous latency floor is measured.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from mlskills import ROOT, data, measure
+
+CHAPTER = ROOT / "chapters" / "13-optimization.ipynb"
+
+
+def stored_text(cell_id: str) -> str:
+    nb = nbformat.read(CHAPTER, as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == cell_id)
+    parts = []
+    for output in cell.outputs:
+        parts.append(output.get("text", "") or output.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def targets() -> dict[str, tuple[bool, str]]:
+    """{target: (met, measured)} from the two-line records the chapter prints."""
+    lines = [line for line in stored_text("targets").splitlines() if line.strip()]
+    assert len(lines) % 2 == 0, lines
+    parsed = {}
+    for status_line, measured_line in zip(lines[::2], lines[1::2], strict=True):
+        status = re.match(r"^(met|NOT met)\s+(.+)$", status_line)
+        measured = re.match(r"^\s+measured: (.+)$", measured_line)
+        assert status and measured, f"unexpected lines: {status_line!r}, {measured_line!r}"
+        parsed[status.group(2)] = (status.group(1) == "met", measured.group(1))
+    return parsed
+
+
+def number(text: str) -> float:
+    return float(re.search(r"-?\d+(?:\.\d+)?", text).group(0))
+
+
+def test_int8_artifacts_are_at_least_3_5_times_smaller(targets):
+    for kind in ("dynamic", "static"):
+        met, measured = targets[f"int8 {kind} artifact ≥ 3.5× smaller than fp32"]
+        assert met and number(measured) >= 3.5, measured
+
+
+def test_int8_costs_at_most_one_accuracy_point(targets):
+    met, measured = targets["int8 accuracy drop ≤ 1 point (worst of dynamic, static)"]
+    assert met and number(measured) <= 1.0, measured
+
+
+def test_pruning_reaches_80_percent_sparsity_within_one_point(targets):
+    met, measured = targets["pruning to ≥ 80% sparsity with ≤ 1 point drop after fine-tuning"]
+    assert met and number(measured) >= 80.0, measured
+
+
+def test_the_distilled_student_is_small_and_keeps_97_percent(targets):
+    met, measured = targets["distilled student ≥ 5× smaller than the teacher"]
+    assert met and number(measured) >= 5, measured
+    met, measured = targets["distilled student keeps ≥ 97% of the teacher's accuracy"]
+    assert met and number(measured) >= 97, measured
+
+
+def test_the_distillation_verdict_matches_its_numbers(targets):
+    """The chapter reports whether distillation beat labels; the verdict must follow the numbers."""
+    met, measured = targets["distilled student beats the label-only student (mean of 5 seeds)"]
+    distilled, labels_only = (float(v) for v in re.findall(r"\d\.\d{4}", measured))
+    assert met == (distilled > labels_only), measured
+
+
+def test_the_results_table_lists_every_variant_with_its_bytes():
+    text = stored_text("results")
+    for variant in (
+        "fp32 eager (PyTorch)",
+        "fp32 ONNX Runtime",
+        "int8 dynamic",
+        "int8 static",
+        "pruned 90% (dense file)",
+        "structured 128",
+        "structured 128 + int8",
+        "student 32 (distilled)",
+        "student 32 (labels only)",
+    ):
+        assert variant in text, f"{variant} missing from the results table"
+
+
+def test_the_digits_data_and_split_match_the_chapter():
+    digits = data.load("digits.csv")
+    assert digits.shape == (1797, 65)
+    assert sorted(digits["label"].unique()) == list(range(10))
+    assert digits.drop(columns="label").to_numpy().min() == 0
+    assert digits.drop(columns="label").to_numpy().max() == 16
+    assert "1347 training and 450 held-out images" in stored_text("load-data")
+
+
+def mlp_onnx(path, seed=0):
+    """A 64-512-512-10 MLP written directly as an ONNX graph (no exporter), and its weights."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(seed)
+    sizes = [64, 512, 512, 10]
+    weights = [
+        (
+            rng.normal(0, 0.05, (n_out, n_in)).astype(np.float32),
+            rng.normal(0, 0.05, n_out).astype(np.float32),
+        )
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    nodes, inits, current = [], [], "pixels"
+    for i, (w, b) in enumerate(weights):
+        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+        out = "logits" if i == len(weights) - 1 else f"h{i}"
+        nodes.append(
+            helper.make_node(
+                "Gemm",
+                [current, f"w{i}", f"b{i}"],
+                [out + ("" if out == "logits" else "_pre")],
+                transB=1,
+            )
+        )
+        if out != "logits":
+            nodes.append(helper.make_node("Relu", [out + "_pre"], [out]))
+        current = out
+    graph = helper.make_graph(
+        nodes,
+        "mlp",
+        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["batch", 64])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 10])],
+        inits,
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    return weights
+
+
+def test_dynamic_int8_shrinks_a_weight_dominated_mlp_3_5_times_and_deterministically(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    mlp_onnx(tmp_path / "fp32.onnx")
+    for name in ("a", "b"):
+        quantize_dynamic(
+            tmp_path / "fp32.onnx", tmp_path / f"int8_{name}.onnx", weight_type=QuantType.QInt8
+        )
+    ratio = measure.file_bytes(tmp_path / "fp32.onnx") / measure.file_bytes(
+        tmp_path / "int8_a.onnx"
+    )
+    assert ratio >= 3.5, f"int8 is only {ratio:.2f}× smaller"
+    assert (tmp_path / "int8_a.onnx").read_bytes() == (tmp_path / "int8_b.onnx").read_bytes()
+
+
+def test_onnx_runtime_beats_eager_pytorch_at_batch_1(tmp_path):
+    """A generous floor (1.2×) on a ratio the chapter measures at well above 1.5×."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("onnxruntime")
+    weights = mlp_onnx(tmp_path / "fp32.onnx")
+    model = torch.nn.Sequential(
+        torch.nn.Linear(64, 512),
+        torch.nn.ReLU(),
+        torch.nn.Linear(512, 512),
+        torch.nn.ReLU(),
+        torch.nn.Linear(512, 10),
+    ).eval()
+    with torch.no_grad():
+        for layer, (w, b) in zip(
+            [m for m in model if isinstance(m, torch.nn.Linear)], weights, strict=True
+        ):
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+    session = measure.onnx_session(tmp_path / "fp32.onnx", threads=1)
+    x = np.random.default_rng(1).random((1, 64), dtype=np.float32)
+
+    def eager(batch):
+        with torch.inference_mode():
+            return model(torch.from_numpy(batch)).numpy()
+
+    def runtime(batch):
+        return session.run(None, {"pixels": batch})[0]
+
+    np.testing.assert_allclose(runtime(x), eager(x), atol=1e-4)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        eager_p50 = min(
+            measure.latency(eager, x, threads=1, warmup=50, repeats=500).p50_ms for _ in range(3)
+        )
+        runtime_p50 = min(
+            measure.latency(runtime, x, threads=1, warmup=50, repeats=500).p50_ms for _ in range(3)
+        )
+    finally:
+        torch.set_num_threads(previous)
+    assert eager_p50 / runtime_p50 >= 1.2, (
+        f"ONNX Runtime only {eager_p50 / runtime_p50:.2f}× faster than eager"
+    )
