@@ -227,15 +227,7 @@ def manifests_crash_on_blank_lines(old, new):
 
 # --- Exercise 5: batch validation ---------------------------------------------------------
 
-_REQUIRED = [
-    "study_id",
-    "sample_number",
-    "species",
-    "island",
-    "sex",
-    "body_mass_g",
-    "flipper_length_mm",
-]
+from mlskills.checks.ch02 import REQUIRED_COLUMNS as _REQUIRED  # noqa: E402  (the learner is told these)
 
 
 def _problems(batch, nan_is_bad=False, check_duplicates=True, first_only=False):

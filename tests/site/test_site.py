@@ -29,7 +29,7 @@ WEAK_ALT = {"", "image", "figure", "plot", "chart", "graph", "png", "output", "i
 #: Key terms a reader would search for, and the chapter that must come up.
 SEARCH_TERMS = {
     "chapters/01-software-engineering": ["bisect", "hypothesis"],
-    "chapters/02-data": ["leakage", "normalized"],
+    "chapters/02-data": ["leakage", "schema"],
     "chapters/06-visualization": ["deuteranopia", "dashboard"],
     "chapters/13-optimization": ["quantization", "distillation"],
 }
