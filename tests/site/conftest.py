@@ -60,6 +60,19 @@ def server(site):
     httpd.shutdown()
 
 
+#: Filled by the page audit in test_site.py; printed at the end of the run.
+PAGE_WEIGHTS: dict = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if PAGE_WEIGHTS:
+        s = PAGE_WEIGHTS
+        terminalreporter.write_line(
+            f"page weight over {s['pages']} pages (HTML + everything it loads): median {s['median_bytes'] / 1e3:,.0f} kB, "
+            f"largest {s['largest_bytes'] / 1e3:,.0f} kB ({s['largest_page']})"
+        )
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

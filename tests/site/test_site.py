@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tests.site.conftest import ROOT, build
+from tests.site.conftest import PAGE_WEIGHTS, ROOT, build
 
 pytestmark = pytest.mark.site
 
@@ -105,8 +105,7 @@ def audit(site, server, browser):
         "largest_page": max(report, key=lambda k: report[k]["bytes"]),
     }
     (site.parent / "page-weights.json").write_text(json.dumps({"summary": summary, "pages": {k: v["bytes"] for k, v in report.items()}}, indent=2))
-    print(f"\npage weight over {summary['pages']} pages: median {summary['median_bytes'] / 1e3:.0f} kB, "
-          f"largest {summary['largest_bytes'] / 1e3:.0f} kB ({summary['largest_page']})")
+    PAGE_WEIGHTS.update(summary)
     return report
 
 
