@@ -95,7 +95,8 @@ def audit(site, server, browser):
         results = axe.run(page, options={"resultTypes": ["violations"], "preload": False})
         serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
-        report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": weight["bytes"], "scripts": scripts}
+        plotly_drawn = page.eval_on_selector_all(".plotly-graph-div", "els => els.map(e => !!e.querySelector('svg.main-svg'))")
+        report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": weight["bytes"], "scripts": scripts, "plotly_drawn": plotly_drawn}
         page.context.close()
     weights = sorted(r["bytes"] for r in report.values())
     summary = {
@@ -162,6 +163,9 @@ def test_plotly_js_is_loaded_only_by_pages_with_a_plotly_figure(site, audit):
         has_figure = "plotly-graph-div" in (site / page).read_text(encoding="utf-8")
         loads = any(s.endswith("plotly.min.js") for s in r["scripts"])
         assert loads == has_figure, f"{page}: plotly.js loaded={loads} but has a Plotly figure={has_figure}"
+        assert all(r["plotly_drawn"]), f"{page}: a Plotly figure did not draw with the network off"
+    if "chapters/06-visualization.html" in audit:
+        assert audit["chapters/06-visualization.html"]["plotly_drawn"], "Chapter 6's interactive figure is missing"
 
 
 def test_the_navigation_reaches_every_chapter(server, browser):
