@@ -30,7 +30,7 @@ def accuracy_without_missing_check(y_true, y_pred):
     """Empty and length checks, but NaN/None simply count as wrong predictions."""
     if len(y_true) == 0 or len(y_true) != len(y_pred):
         raise ValueError("bad input")
-    return sum(a == b for a, b in zip(y_true, y_pred)) / len(y_true)
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=False)) / len(y_true)
 
 
 def accuracy_counts_matches(y_true, y_pred):
