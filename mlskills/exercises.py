@@ -40,7 +40,7 @@ INSTRUCTIONS = (
     "**How to work through this notebook.** Run the cells from the top. In each exercise, replace\n"
     "`raise NotImplementedError()` with your code, then run the check cell below it. A check prints\n"
     "one line: ✓ when your answer is right, ✗ with a hint about what to fix, or *not attempted yet*.\n"
-    "Written questions have an answer cell for you to fill in. Worked solutions: "
+    "Written questions have an answer cell for you to fill in. Worked solutions, where your course publishes them: "
     "[{solution}](../{solution})."
 )
 
