@@ -72,8 +72,17 @@ def scaffold(number: int, title: str, slug: str | None = None, root: Path = ROOT
     text = add_to_toc(text, "Solutions", f"solutions/{stem}")
     toc.write_text(text, encoding="utf-8")
     add_bibfile(root / "_config.yml", f"references/ch{number:02d}.bib")
+    link_from_intro(root / "intro.md", number, f"chapters/{stem}")
     return created
 
+
+def link_from_intro(intro: Path, number: int, doc: str) -> None:
+    """Turn pillar ``number``'s 'planned' in the intro's map into a link to the chapter."""
+    if not intro.exists():
+        return
+    text = intro.read_text(encoding="utf-8")
+    row = re.compile(rf"^(\| {number} \|[^\n]*\| )planned( \|)$", re.MULTILINE)
+    intro.write_text(row.sub(rf"\g<1>{{doc}}`{doc}`\g<2>", text), encoding="utf-8")
 
 def add_bibfile(config: Path, bibfile: str) -> None:
     """List ``bibfile`` under ``bibtex_bibfiles`` in _config.yml (sphinxcontrib-bibtex needs each file named)."""

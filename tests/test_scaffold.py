@@ -1,5 +1,6 @@
 """The scaffold starts a chapter that the TOC lists and the linter guides to completion."""
 
+import re
 import shutil
 
 import yaml
@@ -8,7 +9,7 @@ from mlskills import ROOT, lint, scaffold
 
 
 def make_book(tmp_path):
-    for name in ("_toc.yml", "_config.yml"):
+    for name in ("_toc.yml", "_config.yml", "intro.md"):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path
@@ -38,6 +39,10 @@ def test_scaffold_creates_every_file_and_toc_entry(tmp_path):
     config = yaml.safe_load((root / "_config.yml").read_text())
     assert "references/ch07.bib" in config["bibtex_bibfiles"]
     assert "# Advanced machine learning" in (root / "chapters/07-advanced-machine-learning.ipynb").read_text()
+    intro = (root / "intro.md").read_text()
+    assert "| 7 | Advanced machine learning |" in intro
+    assert re.search(r"^\| 7 \|.*\| \{doc\}`chapters/07-advanced-machine-learning` \|$", intro, re.MULTILINE)
+    assert re.search(r"^\| 8 \|.*\| planned \|$", intro, re.MULTILINE), "other pillars are untouched"
 
 
 def test_a_part_two_chapter_goes_to_part_two(tmp_path):
