@@ -84,6 +84,7 @@ def link_from_intro(intro: Path, number: int, doc: str) -> None:
     row = re.compile(rf"^(\| {number} \|[^\n]*\| )planned( \|)$", re.MULTILINE)
     intro.write_text(row.sub(rf"\g<1>{{doc}}`{doc}`\g<2>", text), encoding="utf-8")
 
+
 def add_bibfile(config: Path, bibfile: str) -> None:
     """List ``bibfile`` under ``bibtex_bibfiles`` in _config.yml (sphinxcontrib-bibtex needs each file named)."""
     lines = config.read_text(encoding="utf-8").splitlines()
