@@ -8,8 +8,8 @@
   page with a Plotly figure loads it from the site itself (not a CDN), and only that page.
 - ``BOOK_SOLUTIONS=0`` (``make book SOLUTIONS=0``): links to solution pages become plain
   text, for forks that publish the site without the solutions.
-- Small accessibility fixes to the theme's HTML (``HTML_FIXES``), each found by the
-  axe-core audit that tests/site/ runs on every page.
+- Small fixes to the theme's HTML (``HTML_FIXES``), each found by the browser tests and
+  the axe-core audit that tests/site/ runs on every page.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def drop_solution_links(app, doctree):
             ref.replace_self(ref.children)
 
 
-#: Accessibility fixes to the theme's HTML, found by the axe-core audit in tests/site/:
+#: Fixes to the theme's HTML, found by the browser tests and axe-core audit in tests/site/:
 #: (pattern, replacement, why).
 HTML_FIXES = [
     (
@@ -122,6 +122,12 @@ HTML_FIXES = [
         re.compile(r'alt="(?:Binder|Colab|JupyterHub) logo"'),
         'alt="" role="presentation"',
         "the launch buttons' logos sit next to the text 'Binder'/'Colab': decorative, not content",
+    ),
+    (
+        re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'),
+        "",
+        "page weight: the theme's CSS already draws every icon from the Font Awesome web fonts; the "
+        "1.5 MB fontawesome.js (0.5 MB gzipped) on every page redraws the same icons as SVG",
     ),
 ]
 

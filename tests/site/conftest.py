@@ -69,7 +69,8 @@ def pytest_terminal_summary(terminalreporter):
         s = PAGE_WEIGHTS
         terminalreporter.write_line(
             f"page weight over {s['pages']} pages (HTML + everything it loads): median {s['median_bytes'] / 1e3:,.0f} kB, "
-            f"largest {s['largest_bytes'] / 1e3:,.0f} kB ({s['largest_page']})"
+            f"largest {s['largest_bytes'] / 1e3:,.0f} kB ({s['largest_page']}); "
+            f"gzipped: median {s['median_gzip_bytes'] / 1e3:,.0f} kB, largest {s['largest_gzip_bytes'] / 1e3:,.0f} kB"
         )
 
 

@@ -9,6 +9,7 @@ solutions publishes no solution page.
 
 from __future__ import annotations
 
+import gzip
 import json
 import statistics
 from pathlib import Path
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.site
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 DOCS = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part.get("chapters") or []]
 CHAPTERS = [d for d in DOCS if d.startswith("chapters/")]
+MAX_PAGE_BYTES = 2_000_000
 WEAK_ALT = {"", "image", "figure", "plot", "chart", "graph", "png", "output", "img"}
 
 #: Key terms a reader would search for, and the chapter that must come up.
@@ -46,12 +48,12 @@ def all_pages(site: Path) -> list[str]:
 
 
 def visit(browser, url: str, wait: str = "load", color_scheme: str = "light"):
-    """Open ``url``; return (page, problems, bytes loaded). Requests to other hosts are recorded
+    """Open ``url``; return (page, problems, {"paths": every same-host path it loaded}). Requests to other hosts are recorded
     (and cannot succeed: the browser resolves no host but 127.0.0.1)."""
     context = browser.new_context(color_scheme=color_scheme)
     page = context.new_page()
     problems: list[str] = []
-    weight = {"bytes": 0}
+    weight = {"paths": set()}
     host = urlparse(url).netloc
 
     def on_request(request):
@@ -61,11 +63,8 @@ def visit(browser, url: str, wait: str = "load", color_scheme: str = "light"):
     def on_response(response):
         if response.status >= 400:
             problems.append(f"HTTP {response.status} for {response.url}")
-        else:
-            try:
-                weight["bytes"] += len(response.body())
-            except Exception:  # redirects have no body
-                pass
+        elif urlparse(response.url).netloc == host:
+            weight["paths"].add(urlparse(response.url).path)
 
     page.on("request", on_request)
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
@@ -96,14 +95,20 @@ def audit(site, server, browser):
         serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
         plotly_drawn = page.eval_on_selector_all(".plotly-graph-div", "els => els.map(e => !!e.querySelector('svg.main-svg'))")
-        report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": weight["bytes"], "scripts": scripts, "plotly_drawn": plotly_drawn}
+        files = [site / p.lstrip("/") for p in weight["paths"] if (site / p.lstrip("/")).is_file()]
+        loaded = sum(f.stat().st_size for f in files)
+        gzipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+        report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": loaded, "gzip_bytes": gzipped, "scripts": scripts, "plotly_drawn": plotly_drawn}
         page.context.close()
     weights = sorted(r["bytes"] for r in report.values())
+    gzipped = sorted(r["gzip_bytes"] for r in report.values())
     summary = {
         "pages": len(report),
         "median_bytes": statistics.median(weights),
         "largest_bytes": max(weights),
         "largest_page": max(report, key=lambda k: report[k]["bytes"]),
+        "median_gzip_bytes": statistics.median(gzipped),
+        "largest_gzip_bytes": max(gzipped),
     }
     (site.parent / "page-weights.json").write_text(json.dumps({"summary": summary, "pages": {k: v["bytes"] for k, v in report.items()}}, indent=2))
     PAGE_WEIGHTS.update(summary)
@@ -156,6 +161,12 @@ def test_dark_mode_pages_have_no_serious_accessibility_violations(server, browse
             bad[doc] = serious + problems
         page.context.close()
     assert not bad, json.dumps(bad, indent=2)
+
+
+def test_pages_without_interactive_figures_stay_light(audit):
+    """A reader on a slow connection: no page without a Plotly figure loads more than 2 MB."""
+    heavy = {page: r["bytes"] for page, r in audit.items() if not r["plotly_drawn"] and r["bytes"] > MAX_PAGE_BYTES}
+    assert not heavy, f"pages over {MAX_PAGE_BYTES / 1e6:.0f} MB (shrink figures: figsize, dpi): {heavy}"
 
 
 def test_plotly_js_is_loaded_only_by_pages_with_a_plotly_figure(site, audit):
