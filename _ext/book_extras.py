@@ -144,7 +144,8 @@ def fix_html(outdir: Path) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
-def copy_static_assets(app, exception):
+def finish_html(app, exception):
+    """After an HTML build: apply HTML_FIXES and copy plotly.js (and basic.css if missing)."""
     if exception or app.builder.format != "html":
         return
     fix_html(Path(app.outdir))
@@ -196,5 +197,5 @@ def setup(app):
     app.add_directive("execution-stats", ExecutionStats)
     app.add_directive("data-manifest", DataManifest)
     app.connect("doctree-read", drop_solution_links)
-    app.connect("build-finished", copy_static_assets)
+    app.connect("build-finished", finish_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,8 @@ What notebooks share lives here, and nothing else:
 
 - ``mlskills.data``       load shipped data files, verified against their checksums
 - ``mlskills.checks``     exercise checks (one module per chapter, ``checks/chNN.py``)
-- ``mlskills.measure``    timing and size helpers reused across chapters
+- ``mlskills.measure``    timing and size helpers (Chapter 13 and its solutions)
+- ``mlskills.plotly_page`` show a Plotly figure that works on the offline site
 
 and the book's tooling (run with ``python -m``):
 
@@ -13,6 +14,7 @@ and the book's tooling (run with ``python -m``):
 - ``mlskills.notebooks``  re-execute notebooks in place and normalise them
 - ``mlskills.scaffold``   start a new chapter from the template
 - ``mlskills.bench``      time every notebook and the book build against the budgets
+- ``mlskills.site``       the table of contents without solutions (``make book SOLUTIONS=0``)
 """
 
 from pathlib import Path

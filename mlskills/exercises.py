@@ -44,6 +44,9 @@ INSTRUCTIONS = (
     "[{solution}](../{solution})."
 )
 
+#: Matches a check call in a solution notebook: ``check_name(function_name)``.
+CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
+
 
 class MarkerError(ValueError):
     """A solution cell has unbalanced BEGIN/END SOLUTION markers."""
@@ -154,9 +157,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     return 0
 
-
-#: Matches a check call in a solution notebook: ``check_name(function_name)``.
-CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
 
 if __name__ == "__main__":
     raise SystemExit(main())
