@@ -9,7 +9,7 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup book test test-unit test-notebooks test-exercises test-site lint exercises execute data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup functions-env book test test-unit test-notebooks test-exercises test-site lint exercises execute data-manifest data-verify scaffold bench lock serve clean
 
 help:
 	@echo "make book      build the site into _build/html (sets up .venv first)"
@@ -30,6 +30,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# Chapter 12's serverless functions have their own pinned environment (like a deployment
+# package): botocore caps python-dateutil below the main environment's pin.
+FUNCTIONS_VENV  ?= .venv-functions
+FUNCTIONS_STAMP := $(FUNCTIONS_VENV)/.installed
+$(FUNCTIONS_STAMP): requirements-functions.txt
+	$(PYTHON) -m venv $(FUNCTIONS_VENV)
+	$(FUNCTIONS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-functions.txt
+	touch $(FUNCTIONS_STAMP)
+
+functions-env: $(FUNCTIONS_STAMP)
+
 # SOLUTIONS=0 builds the site without the worked solutions (for course forks).
 SOLUTIONS ?= 1
 book: setup
@@ -48,10 +59,10 @@ serve:
 # The whole suite. Each step stops the run on failure.
 test: setup test-unit test-notebooks test-exercises test-site
 
-test-unit: setup
+test-unit: setup functions-env
 	$(PY) -m pytest tests -n $(JOBS) --dist loadfile -m "not site"
 
-test-notebooks: setup
+test-notebooks: setup functions-env
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-n $(JOBS) --dist loadfile chapters solutions
 
@@ -67,7 +78,7 @@ lint: setup
 exercises: setup
 	$(PY) -m mlskills.exercises
 
-execute: setup
+execute: setup functions-env
 	$(PY) -m mlskills.notebooks $(NB)
 	$(PY) -m mlskills.exercises
 
@@ -80,7 +91,7 @@ data-verify: setup
 scaffold: setup
 	$(PY) -m mlskills.scaffold $(N) "$(TITLE)"
 
-bench: setup
+bench: setup functions-env
 	$(PY) -m mlskills.bench
 
 # Re-resolve requirements.in in a clean venv and pin the result (maintainers only).
