@@ -191,6 +191,429 @@ def bisect_assumes_first_is_good(commits, is_good):
     return commits[min(low, len(commits) - 1)]
 
 
+# ---------------------------------------------------------------- Exercise 1, more wrong answers
+
+
+def accuracy_nan_in_true_none_in_pred_only(y_true, y_pred):
+    """Rejects NaN only in y_true and None only in y_pred (the other argument slips through)."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(isinstance(v, float) and math.isnan(v) for v in y_true):
+        raise ValueError("NaN in y_true")
+    if any(v is None for v in y_pred):
+        raise ValueError("None in y_pred")
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_checks_none_but_not_nan(y_true, y_pred):
+    """Rejects None in both arguments but lets NaN count as a wrong label."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_checks_nan_but_not_none(y_true, y_pred):
+    """Rejects NaN in both arguments but lets None count as a wrong label."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(isinstance(v, float) and math.isnan(v) for v in [*y_true, *y_pred]):
+        raise ValueError("NaN label")
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_nan_compared_with_equals(y_true, y_pred):
+    """Looks for NaN with `== float('nan')`, which is never true."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None or v == float("nan") for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_nan_check_breaks_strings(y_true, y_pred):
+    """np.isnan on the labels: right for numbers, TypeError for string labels."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if (
+        any(v is None for v in [*y_true, *y_pred])
+        or np.isnan(np.asarray(y_true, dtype=float)).any()
+    ):
+        raise ValueError("missing label")
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_empty_check_with_truthiness(y_true, y_pred):
+    """`if not y_true` is ambiguous for a NumPy array of several labels."""
+    if not y_true or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_rounds_to_two_decimals(y_true, y_pred):
+    """Rounds the fraction to two decimals: 2/3 becomes 0.67."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return round(sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true), 2)
+
+
+def accuracy_as_percentage(y_true, y_pred):
+    """Returns a percentage (75.0) instead of a fraction (0.75)."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return 100 * sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_integer_division(y_true, y_pred):
+    """Floor division: every accuracy below 1 becomes 0."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return float(sum(a == b for a, b in zip(y_true, y_pred, strict=True)) // len(y_true))
+
+
+def accuracy_value_error_without_message(y_true, y_pred):
+    """Raises the right exception type, but with no message to say what is wrong."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]):
+        raise ValueError
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_asserts_instead_of_raising(y_true, y_pred):
+    """Guards the input with bare asserts: AssertionError, not ValueError, and no message."""
+    assert len(y_true) > 0 and len(y_true) == len(y_pred)
+    assert not any(
+        v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]
+    )
+    return sum(a == b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_counts_mismatches(y_true, y_pred):
+    """Returns the error rate (the fraction of disagreements) instead of the accuracy."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in [*y_true, *y_pred]):
+        raise ValueError("missing label")
+    return sum(a != b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
+
+
+def accuracy_loop_never_advances(y_true, y_pred):
+    """A while loop that only moves on after a match: never returns on a wrong label."""
+    if len(y_true) == 0 or len(y_true) != len(y_pred):
+        raise ValueError("empty or unequal inputs")
+    matches, i = 0, 0
+    while i < len(y_true):
+        if y_true[i] == y_pred[i]:
+            matches += 1
+            i += 1
+    return matches / len(y_true)
+
+
+# ---------------------------------------------------------------- Exercise 2, more wrong tests
+
+
+def test_returns_instead_of_asserting(fit_transform):
+    """Returns the comparison instead of asserting it, so the test can never fail."""
+    train = np.array([[0.0, 10.0], [2.0, 20.0], [4.0, 30.0]])
+    test = np.array([[100.0, -50.0], [300.0, 50.0]])
+    _, test_scaled = fit_transform(train, test)
+    return np.allclose(test_scaled, (test - train.mean(axis=0)) / train.std(axis=0))
+
+
+def test_swallows_the_assertion(fit_transform):
+    """Wraps the assert in try/except and prints the failure, so the test always passes."""
+    train = np.array([[0.0, 10.0], [2.0, 20.0], [4.0, 30.0]])
+    test = np.array([[100.0, -50.0], [300.0, 50.0]])
+    _, test_scaled = fit_transform(train, test)
+    try:
+        np.testing.assert_allclose(test_scaled, (test - train.mean(axis=0)) / train.std(axis=0))
+    except AssertionError as error:
+        print("leak:", error)
+
+
+def test_uses_sample_std(fit_transform):
+    """Expects the sample standard deviation (ddof=1): a bare assert fails on correct code."""
+    train = np.array([[0.0, 10.0], [2.0, 20.0], [4.0, 30.0]])
+    test = np.array([[100.0, -50.0], [300.0, 50.0]])
+    _, test_scaled = fit_transform(train, test)
+    assert np.allclose(test_scaled, (test - train.mean(axis=0)) / train.std(axis=0, ddof=1))
+
+
+def test_only_checks_the_mean_shift(fit_transform):
+    """Checks that the test rows moved, not by how much: the per-part and leaky scalers move them too."""
+    train = np.array([[0.0], [2.0], [4.0]])
+    test = np.array([[100.0], [300.0]])
+    _, test_scaled = fit_transform(train, test)
+    assert not np.allclose(test_scaled, test)
+
+
+def test_waits_for_a_change_that_never_comes(fit_transform):
+    """Re-runs the scaler until the output changes: never returns on a deterministic one."""
+    train = np.array([[0.0], [2.0], [4.0]])
+    test = np.array([[100.0], [300.0]])
+    first = fit_transform(train, test)[1]
+    while np.allclose(fit_transform(train, test)[1], first):
+        pass
+
+
+# ---------------------------------------------------------------- Exercise 3, more wrong answers
+
+
+def _junit_summary(xml_text, *, present=lambda child: child is not None, key=None, order="file"):
+    summary = {"tests": 0, "passed": 0, "failed": 0, "errors": 0, "skipped": 0, "failed_tests": []}
+    failures, errors = [], []
+    for case in ET.fromstring(xml_text).iter("testcase"):
+        summary["tests"] += 1
+        name = key(case) if key else f"{case.get('classname')}::{case.get('name')}"
+        if present(case.find("failure")):
+            summary["failed"] += 1
+            failures.append(name)
+            summary["failed_tests"].append(name)
+        elif present(case.find("error")):
+            summary["errors"] += 1
+            errors.append(name)
+            summary["failed_tests"].append(name)
+        elif present(case.find("skipped")):
+            summary["skipped"] += 1
+        else:
+            summary["passed"] += 1
+    if order == "sorted":
+        summary["failed_tests"] = sorted(summary["failed_tests"])
+    elif order == "failures first":
+        summary["failed_tests"] = failures + errors
+    return summary
+
+
+def junit_sorts_failed_tests(xml_text):
+    """Sorts failed_tests alphabetically instead of keeping the order of the file."""
+    return _junit_summary(xml_text, order="sorted")
+
+
+def junit_lists_failures_then_errors(xml_text):
+    """Collects failures and errors in two lists and concatenates them: not file order."""
+    return _junit_summary(xml_text, order="failures first")
+
+
+def junit_tests_element_truthiness(xml_text):
+    """`if case.find('failure'):` is False for an element without children, so nothing fails."""
+    return _junit_summary(xml_text, present=lambda child: bool(child is not None and len(child)))
+
+
+def junit_name_without_classname(xml_text):
+    """Lists failed tests by name only, without 'classname::'."""
+    return _junit_summary(xml_text, key=lambda case: case.get("name"))
+
+
+def junit_counts_skipped_outside_tests(xml_text):
+    """Leaves skipped tests out of the total."""
+    summary = _junit_summary(xml_text)
+    summary["tests"] -= summary["skipped"]
+    return summary
+
+
+def junit_scans_text_without_advancing(xml_text):
+    """Scans the text with str.find but never moves past the first <testcase>: never returns."""
+    summary = {"tests": 0, "passed": 0, "failed": 0, "errors": 0, "skipped": 0, "failed_tests": []}
+    position = xml_text.find("<testcase")
+    while position != -1:
+        summary["tests"] += 1
+        position = xml_text.find("<testcase", position)
+    return summary
+
+
+# ---------------------------------------------------------------- Exercise 4, more wrong answers
+
+
+def bisect_low_becomes_middle(commits, is_good):
+    """`low = middle` instead of `middle + 1`: the range stops shrinking and the loop never ends."""
+    low, high = 0, len(commits) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if is_good(commits[middle]):
+            low = middle
+        else:
+            high = middle
+    return commits[low]
+
+
+def bisect_rounds_middle_up(commits, is_good):
+    """Rounds the middle up with `high = middle`: stalls when two commits are left."""
+    low, high = 0, len(commits) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if is_good(commits[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return commits[low]
+
+
+def bisect_returns_index(commits, is_good):
+    """Finds the right position but returns the index, not the commit."""
+    low, high = 0, len(commits) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if is_good(commits[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def bisect_checks_both_ends_first(commits, is_good):
+    """Tests the first and the known-bad last commit before searching: two calls over budget."""
+    if len(commits) == 1 or not is_good(commits[0]):
+        return commits[0]
+    is_good(commits[-1])
+    low, high = 1, len(commits) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if is_good(commits[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return commits[low]
+
+
+def bisect_passes_indices_to_is_good(commits, is_good):
+    """Calls is_good with the index instead of the commit id."""
+    low, high = 0, len(commits) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if is_good(middle):
+            low = middle + 1
+        else:
+            high = middle
+    return commits[low]
+
+
+# ---------------------------------------------------------------- Correct answers written differently
+
+
+def accuracy_with_pandas(y_true, y_pred):
+    """pandas does the missing-value test (pd.isna covers NaN and None)."""
+    import pandas as pd
+
+    truth, prediction = pd.Series(list(y_true), dtype=object), pd.Series(list(y_pred), dtype=object)
+    if truth.empty:
+        raise ValueError("no labels: accuracy is undefined")
+    if len(truth) != len(prediction):
+        raise ValueError(f"{len(truth)} true labels but {len(prediction)} predictions")
+    if truth.isna().any() or prediction.isna().any():
+        raise ValueError("a label is missing (NaN or None)")
+    return float((truth == prediction).mean())
+
+
+class LabelError(ValueError):
+    """A project's own error type, still a ValueError."""
+
+
+def accuracy_with_own_error_and_self_comparison(y_true, y_pred):
+    """NaN found with x != x, a ValueError subclass, and a numpy float returned."""
+    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    if y_true.size == 0:
+        raise LabelError("EMPTY INPUT")
+    if y_true.shape != y_pred.shape:
+        raise LabelError(f"shapes differ: {y_true.shape} vs {y_pred.shape}")
+    for label in [*y_true, *y_pred]:
+        if label is None or label != label:
+            raise LabelError(f"missing label {label!r}")
+    return np.float64(np.sum(y_true == y_pred)) / y_true.size
+
+
+def test_against_sklearn_scaler(fit_transform):
+    """Uses scikit-learn's StandardScaler as the reference, with pytest.approx."""
+    import pytest
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    train, test = rng.normal(0, 1, (20, 3)), rng.normal(5, 3, (6, 3))
+    reference = StandardScaler().fit(train)
+    train_scaled, test_scaled = fit_transform(train, test)
+    assert np.asarray(test_scaled).ravel() == pytest.approx(reference.transform(test).ravel())
+    assert np.asarray(train_scaled).ravel() == pytest.approx(reference.transform(train).ravel())
+
+
+def test_by_inverting_the_scaling(fit_transform):
+    """Checks the inverse: test_scaled * train std + train mean gives the test rows back."""
+    train = np.array([[1.0], [2.0], [3.0], [6.0]])
+    test = np.array([[50.0], [-20.0], [7.0]])
+    train_scaled, test_scaled = fit_transform(train, test)
+    assert np.allclose(np.asarray(test_scaled) * train.std() + train.mean(), test), (
+        "test rows not scaled with train statistics"
+    )
+    assert abs(np.mean(train_scaled)) < 1e-9 and abs(np.std(train_scaled) - 1) < 1e-9
+
+
+def junit_with_xpath_and_counter(xml_text):
+    """ElementTree's './/testcase' path and a Counter of outcomes."""
+    from collections import Counter
+
+    outcomes, failed = Counter(), []
+    for case in ET.fromstring(xml_text).findall(".//testcase"):
+        tags = {child.tag for child in case}
+        outcome = next((t for t in ("failure", "error", "skipped") if t in tags), "passed")
+        outcomes[outcome] += 1
+        if outcome in ("failure", "error"):
+            failed.append("{}::{}".format(case.attrib.get("classname"), case.attrib.get("name")))
+    return {
+        "tests": sum(outcomes.values()),
+        "passed": outcomes["passed"],
+        "failed": outcomes["failure"],
+        "errors": outcomes["error"],
+        "skipped": outcomes["skipped"],
+        "failed_tests": failed,
+    }
+
+
+def junit_with_minidom(xml_text):
+    """xml.dom.minidom instead of ElementTree; failed tests as a tuple."""
+    from xml.dom import minidom
+
+    counts = dict.fromkeys(["tests", "passed", "failed", "errors", "skipped"], 0)
+    failed = []
+    for case in minidom.parseString(xml_text).getElementsByTagName("testcase"):
+        counts["tests"] += 1
+        children = {node.tagName for node in case.childNodes if node.nodeType == node.ELEMENT_NODE}
+        if "failure" in children or "error" in children:
+            counts["failed" if "failure" in children else "errors"] += 1
+            failed.append(case.getAttribute("classname") + "::" + case.getAttribute("name"))
+        elif "skipped" in children:
+            counts["skipped"] += 1
+        else:
+            counts["passed"] += 1
+    return {**counts, "failed_tests": tuple(failed)}
+
+
+def bisect_with_the_standard_library(commits, is_good):
+    """bisect.bisect_left with a key, over every commit but the last (known bad)."""
+    import bisect
+
+    return commits[
+        bisect.bisect_left(commits, True, hi=len(commits) - 1, key=lambda c: not is_good(c))
+    ]
+
+
+def bisect_recursive_on_slices(commits, is_good):
+    """Recursion on halves of the list instead of two indices."""
+    if len(commits) == 1:
+        return commits[0]
+    middle = (len(commits) - 1) // 2
+    if is_good(commits[middle]):
+        return bisect_recursive_on_slices(commits[middle + 1 :], is_good)
+    return bisect_recursive_on_slices(commits[: middle + 1], is_good)
+
+
 WRONG = {
     "check_safe_accuracy": [
         accuracy_with_numpy_mean,
@@ -198,22 +621,62 @@ WRONG = {
         accuracy_without_missing_check,
         accuracy_counts_matches,
         accuracy_divides_by_zero,
+        accuracy_nan_in_true_none_in_pred_only,
+        accuracy_checks_none_but_not_nan,
+        accuracy_checks_nan_but_not_none,
+        accuracy_nan_compared_with_equals,
+        accuracy_nan_check_breaks_strings,
+        accuracy_empty_check_with_truthiness,
+        accuracy_rounds_to_two_decimals,
+        accuracy_as_percentage,
+        accuracy_integer_division,
+        accuracy_value_error_without_message,
+        accuracy_asserts_instead_of_raising,
+        accuracy_counts_mismatches,
+        accuracy_loop_never_advances,
     ],
     "check_test_scaling_uses_train_statistics_only": [
         test_only_checks_train_is_standardised,
         test_expects_test_mean_zero,
         test_with_identical_train_and_test,
         test_only_checks_shapes,
+        test_returns_instead_of_asserting,
+        test_swallows_the_assertion,
+        test_uses_sample_std,
+        test_only_checks_the_mean_shift,
+        test_waits_for_a_change_that_never_comes,
     ],
     "check_summarise_junit": [
         junit_reads_suite_attributes,
         junit_counts_errors_as_failures,
         junit_any_child_means_failure,
         junit_only_direct_children,
+        junit_sorts_failed_tests,
+        junit_lists_failures_then_errors,
+        junit_tests_element_truthiness,
+        junit_name_without_classname,
+        junit_counts_skipped_outside_tests,
+        junit_scans_text_without_advancing,
     ],
     "check_first_bad_commit": [
         bisect_linear_scan,
         bisect_returns_last_good,
         bisect_assumes_first_is_good,
+        bisect_low_becomes_middle,
+        bisect_rounds_middle_up,
+        bisect_returns_index,
+        bisect_checks_both_ends_first,
+        bisect_passes_indices_to_is_good,
     ],
+}
+
+#: Correct answers written differently from the solution: every check must accept them.
+RIGHT = {
+    "check_safe_accuracy": [accuracy_with_pandas, accuracy_with_own_error_and_self_comparison],
+    "check_test_scaling_uses_train_statistics_only": [
+        test_against_sklearn_scaler,
+        test_by_inverting_the_scaling,
+    ],
+    "check_summarise_junit": [junit_with_xpath_and_counter, junit_with_minidom],
+    "check_first_bad_commit": [bisect_with_the_standard_library, bisect_recursive_on_slices],
 }
