@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SEED = 2036
+SEED = 2037
 OUT = Path(__file__).resolve().parent.parent / "board_events.csv"
 PROJECT = "CHURN"
 FIRST_SPRINT = pd.Timestamp("2026-03-02 09:00")  # a Monday
@@ -32,12 +32,15 @@ SPRINT_DAYS = 14
 N_SPRINTS = 4
 EXPORTED_AT = FIRST_SPRINT + pd.Timedelta(days=SPRINT_DAYS * N_SPRINTS - 1, hours=8)
 
-# (issue type, label, share of issues, story points to draw from, median days of work, spread)
+# (issue type, label, share of issues, story points to draw from, days of work per story
+#  point or None, median days of work when not sized by points, spread of the log-normal)
+# Engineering stories and bugs take time in proportion to their points; spikes are
+# time-boxed; model experiments take a time unrelated to their points, with a wide spread.
 KINDS = [
-    ("Story", "", 0.40, [2, 3, 5], 2.5, 0.5),
-    ("Story", "ml-experiment", 0.22, [3, 5, 8], 4.0, 0.9),
-    ("Bug", "", 0.23, [1, 2], 1.0, 0.6),
-    ("Spike", "", 0.15, [2, 3], 3.0, 0.35),  # time-boxed to 3 days
+    ("Story", "", 0.40, [2, 3, 5], 0.8, None, 0.35),
+    ("Story", "ml-experiment", 0.22, [3, 5, 8], None, 4.0, 1.0),
+    ("Bug", "", 0.23, [1, 2], 0.7, None, 0.5),
+    ("Spike", "", 0.15, [2, 3], None, 3.0, 0.3),  # time-boxed to 3 days
 ]
 SUMMARIES = {
     ("Story", ""): [
@@ -94,7 +97,7 @@ def make(seed: int = SEED) -> pd.DataFrame:
         for planned in [True] * n_planned + [False] * n_added:
             number += 1
             kind = rng.choice(len(KINDS), p=[k[2] for k in KINDS])
-            issue_type, label, _, points, median, spread = KINDS[kind]
+            issue_type, label, _, points, per_point, median, spread = KINDS[kind]
             titles = SUMMARIES[(issue_type, label)]
             summary = titles[used[(issue_type, label)] % len(titles)]
             used[(issue_type, label)] += 1
@@ -112,7 +115,8 @@ def make(seed: int = SEED) -> pd.DataFrame:
             begin = max(created, start) + rng.uniform(0, 9)
             if rng.random() < 0.1:  # never started: stays in To Do
                 begin = np.inf
-            work = median * float(np.exp(rng.normal(0, spread)))
+            size = per_point * issue["story_points"] if per_point else median
+            work = size * float(np.exp(rng.normal(0, spread)))
             if begin < np.inf:
                 events.append((begin, "To Do", "In Progress"))
                 if rng.random() < 0.15:  # straight to Done without review
