@@ -1,7 +1,11 @@
 """Every exercise check is honest: it accepts the solution, calls the untouched stub
 "not attempted yet", and rejects plausible wrong answers with a specific hint.
 
-Wrong answers live in tests/checks/chNN_wrong_answers.py as ``WRONG = {check: [fns]}``.
+Wrong answers live in tests/checks/chNN_wrong_answers.py as ``WRONG = {check: [fns]}``:
+one per rule the check's ✓ line claims (rule ablation), on every argument the rule applies
+to, plus the boundary cases learners hit. The same file holds ``RIGHT = {check: [fns]}``:
+correct answers written differently from the solution, which every check must accept.
+Every check must also stop an answer that never returns, within its time budget.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mlskills import ROOT
-from mlskills.checks import FAIL, NOT_ATTEMPTED, NOT_ATTEMPTED_LINE, PASS
+from mlskills.checks import FAIL, NOT_ATTEMPTED, NOT_ATTEMPTED_LINE, PASS, time_budget
 from tests.notebook_code import check_calls, namespace
 
 GENERIC = "your answer could not be checked"
@@ -26,14 +30,24 @@ def chapters() -> list[tuple[str, Path]]:
     return found
 
 
-def wrong_answers(chapter: str) -> dict:
+def answers_module(chapter: str):
     path = ROOT / "tests" / "checks" / f"{chapter}_wrong_answers.py"
     if not path.exists():
-        return {}
+        return None
     spec = importlib.util.spec_from_file_location(f"wrong_{chapter}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.WRONG
+    return module
+
+
+def wrong_answers(chapter: str) -> dict:
+    module = answers_module(chapter)
+    return getattr(module, "WRONG", {}) if module else {}
+
+
+def right_answers(chapter: str) -> dict:
+    module = answers_module(chapter)
+    return getattr(module, "RIGHT", {}) if module else {}
 
 
 def checks_module(chapter: str):
@@ -47,6 +61,22 @@ WRONG_CASES = [
     for check, wrongs in wrong_answers(chapter).items()
     for wrong in wrongs
 ]
+
+RIGHT_CASES = [
+    (chapter, check, right)
+    for chapter, _ in chapters()
+    for check, rights in right_answers(chapter).items()
+    for right in rights
+]
+
+#: Seconds each check gets in the never-returns test (instead of its own budget).
+HANG_BUDGET_S = 1.0
+
+
+def never_returns(*args, **kwargs):
+    """The answer that loops forever: a check must stop it and say so."""
+    while True:
+        pass
 
 
 @pytest.mark.parametrize(("chapter", "solution", "check", "fn"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
@@ -70,6 +100,25 @@ def test_check_rejects_a_wrong_answer_with_a_specific_hint(chapter, check, wrong
     assert not result.message.startswith(GENERIC), f"{check} gave no specific hint for {wrong.__name__}: {result.line}"
     assert len(result.message) >= 25, f"hint too vague for {wrong.__name__}: {result.line}"
     assert "\n" not in result.line, "a check prints exactly one line"
+
+
+@pytest.mark.parametrize(("chapter", "check", "right"), RIGHT_CASES, ids=[f"{c[0]}-{c[1]}-{c[2].__name__}" for c in RIGHT_CASES])
+def test_check_accepts_a_correct_answer_written_differently(chapter, check, right):
+    result = getattr(checks_module(chapter), check).evaluate(right)
+    assert result.status == PASS, f"{check} rejects the valid answer {right.__name__}: {result.line}"
+
+
+@pytest.mark.parametrize(("chapter", "solution", "check", "fn"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
+def test_check_stops_an_answer_that_never_returns(chapter, solution, check, fn):
+    import time
+
+    start = time.monotonic()
+    with time_budget(HANG_BUDGET_S):
+        result = getattr(checks_module(chapter), check).evaluate(never_returns)
+    elapsed = time.monotonic() - start
+    assert result.status == FAIL, f"{check} did not fail an answer that never returns: {result.line}"
+    assert "did not return within" in result.line or "did not finish within" in result.line, result.line
+    assert elapsed < HANG_BUDGET_S + 5, f"{check} took {elapsed:.1f} s to give up on a hanging answer"
 
 
 @pytest.mark.parametrize(("chapter", "solution"), chapters(), ids=[c[0] for c in chapters()])
