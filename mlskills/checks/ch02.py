@@ -11,7 +11,9 @@ try your function before running its check.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -126,6 +128,8 @@ def _check_sql_answer(got, expected: pd.DataFrame, label: str) -> None:
             hint = " (one row per species: group by island AND species)"
         elif len(got) > len(want_groups):
             hint = " (extra groups: a LEFT JOIN from species or islands adds groups without birds)"
+        elif not {s for _, s in got_groups} <= {name for _, name, _ in _SPECIES}:
+            hint = " (species should be the common name, e.g. 'Adelie')"
         raise Fail(
             f"on the {label} database, expected {len(want_groups)} (island, species) groups, "
             f"got {len(got_groups)}{hint}: {short(got_groups)}"
@@ -146,24 +150,64 @@ def _check_sql_answer(got, expected: pd.DataFrame, label: str) -> None:
         if g_n != want["n_birds"]:
             hint = ""
             if g_n == want["all_rows"]:
-                hint = ": COUNT(*) counts birds without a body mass too; use COUNT(body_mass_g)"
+                hint = (
+                    ": that counts the birds that were never weighed too; count only recorded "
+                    "masses (how does COUNT treat NULL?)"
+                )
             raise Fail(f"n_birds for {group} should be {int(want['n_birds'])}, got {g_n:g}{hint}")
-        if not np.isfinite(g_mean) or abs(g_mean - want["mean"]) > 0.051:
+        if not np.isfinite(g_mean) or abs(g_mean - want["mean"]) > 0.05 + 1e-9:
+            hint = " (AVG ignores NULL masses)"
+            if np.isfinite(g_mean) and abs(g_mean - round(want["mean"])) < 1e-9:
+                hint = ": that is rounded to whole grams; keep one decimal"
             raise Fail(
-                f"mean_body_mass_g for {group} should be {want['mean']:.1f} (AVG ignores NULL masses), "
-                f"got {short(g_mean)}"
+                f"mean_body_mass_g for {group} should be {want['mean']:.1f}, got {short(float(g_mean))}{hint}"
+            )
+        if abs(g_mean * 10 - round(g_mean * 10)) > 1e-6:
+            raise Fail(
+                f"mean_body_mass_g for {group} is {float(g_mean)!r}: round it to 1 decimal ({want['mean']:.1f})"
             )
 
 
-@check
+def _check_one_query(
+    conn: sqlite3.Connection, statements: list[str], n_groups: int, label: str
+) -> None:
+    """The answer ran exactly one query, and that query itself groups and sorts."""
+    queries = [q for q in statements if q.strip()]
+    if len(queries) != 1:
+        raise Fail(
+            f"on the {label} database your function ran {len(queries)} SQL statements; the exercise asks for "
+            "one query that joins, groups and sorts, so that the database does the work, not pandas"
+        )
+    try:
+        rows = conn.execute(queries[0]).fetchall()
+    except sqlite3.Error as exc:  # e.g. a temporary table the query needed is gone
+        raise Fail(f"your query could not be run again on its own: {exc}") from exc
+    if len(rows) != n_groups:
+        raise Fail(
+            f"your SQL query returns {len(rows)} rows on the {label} database, but the answer has "
+            f"{n_groups}: do the grouping in the query itself (one row per island and species), not in pandas"
+        )
+    if not re.search(r"\border\s+by\b", queries[0], re.IGNORECASE):
+        raise Fail(
+            "your query has no ORDER BY: without it SQL promises no order, and the order you got is an "
+            "accident of how SQLite groups; sort in the query"
+        )
+
+
+@check(budget_s=5)
 def check_species_mass_by_island(fn):
     for label, rows in [("exercise", _MEASUREMENTS), ("random", _random_measurements())]:
         conn = _database(rows)
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
         got = call(fn, conn)
-        _check_sql_answer(got, _expected_sql(rows), label)
+        conn.set_trace_callback(None)
+        expected = _expected_sql(rows)
+        _check_sql_answer(got, expected, label)
+        _check_one_query(conn, statements, len(expected), label)
     return (
-        "counts only weighed birds, averages per island and species, sorted by name "
-        "(exercise database and a random one)"
+        "one SQL query counts only weighed birds, averages per island and species to 1 decimal and sorts "
+        "by name (exercise database and a random one)"
     )
 
 
@@ -176,25 +220,42 @@ _SPECIES_CASES = [
     ("Gentoo penguin (Pygoscelis papua)", "Gentoo"),
     ("Chinstrap penguin (Pygoscelis antarctica)", "Chinstrap"),
     ("  adelie ", "Adelie"),
+    ("\tChinstrap\n", "Chinstrap"),
     ("GENTOO", "Gentoo"),
     ("chinstrap penguin", "Chinstrap"),
     ("Adélie", "Adelie"),
     ("ADÉLIE PENGUIN", "Adelie"),
+    ("Ade\u0301lie penguin", "Adelie"),  # the accent as a separate combining character
     ("Pygoscelis antarctica", "Chinstrap"),
     ("pygoscelis papua", "Gentoo"),
+    ("Pygoscelis adeliae", "Adelie"),
     ("Emperor penguin (Aptenodytes forsteri)", None),
+    ("Aptenodytes forsteri", None),
+    ("Galapagos penguin", None),
+    ("Gentu", None),
+    ("Pygoscelis", None),
     ("", None),
     (None, None),
+    (np.nan, None),
 ]
 
 
-@check
-def check_clean_species(fn):
-    raw = pd.Series(
-        [r for r, _ in _SPECIES_CASES], index=range(100, 100 + len(_SPECIES_CASES)), dtype=object
-    )
-    untouched = raw.copy()
-    got = call(fn, raw)
+def _species_hint(text, want) -> str:
+    shown = str(text)
+    if isinstance(text, float):
+        return " (NaN is a missing value too)"
+    if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", shown)):
+        return " (remove accents, in any Unicode form, e.g. with unicodedata.normalize)"
+    if shown.strip() != shown.strip(" "):
+        return " (surrounding whitespace includes tabs and newlines)"
+    if want is None:
+        return " (a name outside the three species, or a misspelling, must become missing: never a guess)"
+    if shown.lower().startswith("pygoscelis"):
+        return " (a scientific name alone names a species too)"
+    return ""
+
+
+def _check_species_values(got, raw, what: str) -> None:
     if not isinstance(got, pd.Series):
         raise Fail(
             f"clean_species should return a pandas Series, got {type(got).__name__} {short(got)}"
@@ -207,14 +268,9 @@ def check_clean_species(fn):
     for (text, want), value in zip(_SPECIES_CASES, got.astype(object), strict=True):
         value = None if pd.isna(value) else value
         if value != want:
-            hint = ""
-            if "É" in str(text) or "é" in str(text):
-                hint = " (remove accents, e.g. unicodedata.normalize('NFKD', s))"
-            elif str(text).lower().startswith("pygoscelis"):
-                hint = " (a scientific name alone names a species too)"
-            elif want is None:
-                hint = " (unknown or empty names must become missing, not a guess)"
-            raise Fail(f"{text!r} should become {want!r}, got {value!r}{hint}")
+            raise Fail(
+                f"{what}: {text!r} should become {want!r}, got {value!r}{_species_hint(text, want)}"
+            )
     if (
         not isinstance(got.dtype, pd.CategoricalDtype)
         or list(got.dtype.categories) != SPECIES_CATEGORIES
@@ -223,9 +279,23 @@ def check_clean_species(fn):
             f"return a categorical Series with categories exactly {SPECIES_CATEGORIES} "
             f"(pd.Categorical(values, categories=...)), got dtype {got.dtype}"
         )
+
+
+@check(budget_s=5)
+def check_clean_species(fn):
+    index = range(100, 100 + len(_SPECIES_CASES))
+    raw = pd.Series([r for r, _ in _SPECIES_CASES], index=index, dtype=object)
+    untouched = raw.copy()
+    _check_species_values(call(fn, raw), raw, "in an object Series")
     if not raw.equals(untouched):
         raise Fail("clean_species modified its input Series; return a new Series instead")
-    return "13 tricky spellings (case, spaces, accents, scientific names, unknown, empty, missing) map to 3 categories"
+    # pandas 3 reads text as the str dtype (missing values are NaN): the same names must work there.
+    as_str = pd.Series([r for r, _ in _SPECIES_CASES], index=index, dtype="str")
+    _check_species_values(call(fn, as_str.copy()), as_str, "in a str-dtype Series")
+    return (
+        f"{len(_SPECIES_CASES)} tricky spellings (case, whitespace, accents in both Unicode forms, scientific "
+        "names, unknown species and misspellings, empty, None and NaN) map to 3 categories, in object and str Series"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -263,7 +333,7 @@ def _as_score(got, name: str) -> float:
     return value
 
 
-@check
+@check(budget_s=15)
 def check_honest_cv_accuracy(fn):
     X, y = selection_data(n=50, p=2000, informative=0, seed=1)
     got = _as_score(call(fn, X, y, 10, 1), "honest_cv_accuracy")
@@ -281,11 +351,10 @@ def check_honest_cv_accuracy(fn):
     for label, X_, y_, k, seed in cases:
         got = _as_score(call(fn, X_, y_, k, seed), "honest_cv_accuracy")
         want = _reference_cv(X_, y_, k, seed)
-        if abs(got - want) > 0.02:
+        if abs(got - want) > 0.005:
             raise Fail(
-                f"on {label} data with k={k}, seed={seed}, expected {want:.3f} from SelectKBest(f_classif, k) + "
-                f"LogisticRegression(max_iter=1000) in StratifiedKFold(5, shuffle=True, random_state=seed), "
-                f"got {got:.3f}"
+                f"on {label} data with k={k}, seed={seed}, expected {want:.3f}, got {got:.3f}: follow the "
+                "recipe exactly (keep k features, the model as given, 5 stratified shuffled folds seeded with seed)"
             )
     return "near chance on pure noise (selection inside the folds) and matches the reference on informative data"
 
@@ -334,11 +403,39 @@ _MANIFEST_CASES = [
         "",
         {"added": [], "removed": ["a.csv", "m.csv", "z.csv"], "changed": []},
     ),
+    (
+        "several files added and changed, listed out of alphabetical order (blank lines in both)",
+        _manifest([("c.csv", "1"), ("a.csv", "1"), ("b.csv", "1")], blank_lines=True),
+        _manifest(
+            [
+                ("c.csv", "2"),
+                ("z.csv", "z"),
+                ("a.csv", "2"),
+                ("d.csv", "d"),
+                ("b.csv", "1"),
+                ("k.csv", "k"),
+            ],
+            blank_lines=True,
+        ),
+        {"added": ["d.csv", "k.csv", "z.csv"], "removed": [], "changed": ["a.csv", "c.csv"]},
+    ),
+    (
+        "an old manifest without a final newline",
+        _manifest([("a.csv", "a"), ("b.csv", "b")]).rstrip("\n"),
+        _manifest([("a.csv", "a"), ("b.csv", "b"), ("c.csv", "c")]),
+        {"added": ["c.csv"], "removed": [], "changed": []},
+    ),
+    (
+        "everything added to an empty manifest",
+        "",
+        _manifest([("m.csv", "m"), ("b.csv", "b")]),
+        {"added": ["b.csv", "m.csv"], "removed": [], "changed": []},
+    ),
     ("two empty manifests", "", "", {"added": [], "removed": [], "changed": []}),
 ]
 
 
-@check
+@check(budget_s=5)
 def check_diff_manifests(fn):
     for label, old, new, want in _MANIFEST_CASES:
         got = call(fn, old, new)
@@ -362,9 +459,14 @@ def check_diff_manifests(fn):
                 ):
                     hint = " (added = in new but not in old; removed = in old but not in new)"
                 elif any(" " in name for name in want[key]):
-                    hint = " (file names can contain spaces: split each line only at the first two spaces)"
+                    hint = " (file names can contain spaces)"
+                elif "" in map(str, value):
+                    hint = " (an empty name: skip blank lines, including the one after the last newline)"
                 raise Fail(f"{label}: {key} should be {want[key]}, got {short(value)}{hint}")
-    return "added, removed and changed files, with renames, spaces in names, blank lines and empty manifests"
+    return (
+        "added, removed and changed files as sorted lists, with renames, spaces in names, blank lines, "
+        "a missing final newline and empty manifests"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -422,13 +524,24 @@ def _with(**changes) -> pd.DataFrame:
     return batch
 
 
-def _batch_cases() -> list[tuple[str, pd.DataFrame, list[str]]]:
-    """(what is wrong, batch, words that must appear: one problem per word)."""
+def _batch_cases() -> list[tuple[str, pd.DataFrame, dict]]:
+    """(what is wrong, batch, {word that must appear: (count, examples) or None}).
+
+    One problem per word. For a value rule, the problem must also give the number of
+    values that break it and one of them (``examples``; ``()`` when the bad value is missing).
+    """
     duplicated = pd.concat([example_batch(), example_batch().iloc[[4]]], ignore_index=True)
+    same_key_other_values = pd.concat(
+        [example_batch(), example_batch().iloc[[0]].assign(body_mass_g=3600.0, sex="male")],
+        ignore_index=True,
+    )
     two_in_kg = example_batch()
     two_in_kg.loc[[1, 4], "body_mass_g"] = [4.05, 4.85]
     as_text = example_batch().assign(
         body_mass_g=lambda b: b["body_mass_g"].map(lambda v: f"{v:.0f}")
+    )
+    flipper_as_text = example_batch().assign(
+        flipper_length_mm=lambda b: b["flipper_length_mm"].map(lambda v: f"{v:.0f} mm")
     )
     combined = pd.concat(
         [
@@ -437,56 +550,138 @@ def _batch_cases() -> list[tuple[str, pd.DataFrame, list[str]]]:
         ],
         ignore_index=True,
     )
+    dup = (2, ("2", "1"))  # two rows share one key: either number is a fair count
     return [
-        ("an unknown species 'Emperor'", _with(species=(2, "Emperor")), ["species"]),
-        ("a missing species", _with(species=(3, None)), ["species"]),
-        ("an island spelled 'biscoe'", _with(island=(4, "biscoe")), ["island"]),
-        ("sex written as 'M'", _with(sex=(1, "M")), ["sex"]),
-        ("a body mass of 3.75 (kilograms)", _with(body_mass_g=(0, 3.75)), ["body_mass_g"]),
-        ("two body masses in kilograms (one rule, one problem)", two_in_kg, ["body_mass_g"]),
+        (
+            "an unknown species 'Emperor'",
+            _with(species=(2, "Emperor")),
+            {"species": (1, ("Emperor",))},
+        ),
+        ("a missing species", _with(species=(3, None)), {"species": (1, ())}),
+        ("an island spelled 'biscoe'", _with(island=(4, "biscoe")), {"island": (1, ("biscoe",))}),
+        ("a missing island", _with(island=(7, None)), {"island": (1, ())}),
+        ("sex written as 'M'", _with(sex=(1, "M")), {"sex": (1, ("M",))}),
+        (
+            "a body mass of 3.75 (kilograms)",
+            _with(body_mass_g=(0, 3.75)),
+            {"body_mass_g": (1, ("3.75",))},
+        ),
+        (
+            "two body masses in kilograms (one rule, one problem)",
+            two_in_kg,
+            {"body_mass_g": (2, ("4.05", "4.85"))},
+        ),
+        (
+            "a body mass of 70000 (a typo)",
+            _with(body_mass_g=(2, 70000.0)),
+            {"body_mass_g": (1, ("70000", "70,000"))},
+        ),
         (
             "a flipper length of 18.1 (centimetres)",
             _with(flipper_length_mm=(5, 18.1)),
-            ["flipper_length_mm"],
+            {"flipper_length_mm": (1, ("18.1",))},
         ),
-        ("the same (study_id, sample_number, species) twice", duplicated, ["duplicate"]),
+        (
+            "a flipper length of 2100 (a typo)",
+            _with(flipper_length_mm=(3, 2100.0)),
+            {"flipper_length_mm": (1, ("2100", "2,100"))},
+        ),
+        ("the same (study_id, sample_number, species) twice", duplicated, {"duplicate": dup}),
+        (
+            "the same key twice, with different measurements",
+            same_key_other_values,
+            {"duplicate": dup},
+        ),
         (
             "the column flipper_length_mm missing",
             example_batch().drop(columns="flipper_length_mm"),
-            ["flipper_length_mm"],
+            {"flipper_length_mm": None},
         ),
-        ("body_mass_g stored as text", as_text, ["body_mass_g"]),
+        (
+            "the columns species and sample_number missing",
+            example_batch().drop(columns=["species", "sample_number"]),
+            {"species": None, "sample_number": None},
+        ),
+        ("body_mass_g stored as text", as_text, {"body_mass_g": None}),
+        ("flipper_length_mm stored as text", flipper_as_text, {"flipper_length_mm": None}),
         (
             "four problems at once (species, body mass, sex, a duplicate)",
             combined,
-            ["species", "body_mass_g", "sex", "duplicate"],
+            {
+                "species": (1, ("Emperor",)),
+                "body_mass_g": (1, ("5.7",)),
+                "sex": (1, ("M",)),
+                "duplicate": dup,
+            },
         ),
     ]
 
 
-@check
-def check_validate_batch(fn):
-    good = example_batch()
-    got = call(fn, good.copy())
+def _valid_batches() -> list[tuple[str, pd.DataFrame]]:
+    on_the_bounds = example_batch()
+    on_the_bounds.loc[[0, 1], "body_mass_g"] = [2000.0, 7000.0]
+    on_the_bounds.loc[[2, 3], "flipper_length_mm"] = [150.0, 250.0]
+    two_studies = pd.concat(
+        [example_batch(), example_batch().iloc[[0]].assign(study_id="PAL0809")], ignore_index=True
+    )
+    whole_grams = example_batch().dropna(subset=["body_mass_g"]).astype({"body_mass_g": "int64"})
+    return [
+        ("the example batch (allowed missing sex and body mass, an extra column)", example_batch()),
+        ("a batch with values exactly on the bounds of both ranges", on_the_bounds),
+        ("a batch where two studies use the same sample number for the same species", two_studies),
+        ("a batch with whole-gram integer body masses", whole_grams),
+    ]
+
+
+def _mentions_count(problem: str, counts) -> bool:
+    return any(re.search(rf"(?<![\d.,]){re.escape(str(c))}(?![\d.,]?\d)", problem) for c in counts)
+
+
+def _list_of_strings(got) -> None:
     if not isinstance(got, list) or not all(isinstance(p, str) for p in got):
         raise Fail(f"validate_batch should return a list of strings, got {short(got)}")
-    if got:
-        raise Fail(
-            f"a valid batch (with allowed missing sex and body mass, and an extra column) should give [], "
-            f"got {short(got)}: missing values are allowed where the contract says so"
-        )
-    for what, batch, words in _batch_cases():
-        got = call(fn, batch)
-        if not isinstance(got, list) or not all(isinstance(p, str) for p in got):
-            raise Fail(f"validate_batch should return a list of strings, got {short(got)}")
-        if len(got) != len(words):
+
+
+@check(budget_s=5)
+def check_validate_batch(fn):
+    valid = _valid_batches()
+    for what, batch in valid:
+        got = call(fn, batch.copy())
+        _list_of_strings(got)
+        if got:
             raise Fail(
-                f"a batch with {what} should give {len(words)} problem(s), one per broken rule, "
+                f"{what} is valid and should give [], got {short(got)}: check what the contract allows "
+                "(missing values, bounds, numeric dtypes, the whole key)"
+            )
+    cases = _batch_cases()
+    for what, batch, expected in cases:
+        got = call(fn, batch)
+        _list_of_strings(got)
+        if len(got) != len(expected):
+            raise Fail(
+                f"a batch with {what} should give {len(expected)} problem(s), one per broken rule, "
                 f"got {len(got)}: {short(got)}"
             )
-        for word in words:
-            if not any(word in problem.lower() for problem in got):
+        for word, detail in expected.items():
+            mentioning = [problem for problem in got if word in problem.lower()]
+            if not mentioning:
                 raise Fail(f"a batch with {what}: no problem mentions '{word}', got {short(got)}")
+            if detail is None:
+                continue
+            count, examples = detail
+            counts = examples if word == "duplicate" else (count,)
+            problem = mentioning[0]
+            if not _mentions_count(problem, counts):
+                raise Fail(
+                    f"a batch with {what}: say how many values break the rule in {problem!r} "
+                    "(the person fixing the batch needs the count)"
+                )
+            if word != "duplicate" and examples and not any(e in problem for e in examples):
+                raise Fail(
+                    f"a batch with {what}: show one of the bad values in {problem!r} "
+                    "(an example makes the problem easy to find)"
+                )
     return (
-        "a valid batch passes; 11 bad batches each report exactly their broken rules, all at once"
+        f"{len(valid)} valid batches pass (allowed missing values, bounds, integers, two studies); "
+        f"{len(cases)} bad batches each report exactly their broken rules, all at once, with a count and an example"
     )
