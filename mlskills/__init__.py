@@ -6,6 +6,7 @@ What notebooks share lives here, and nothing else:
 - ``mlskills.checks``     exercise checks (one module per chapter, ``checks/chNN.py``)
 - ``mlskills.measure``    timing and size helpers (Chapter 13 and its solutions)
 - ``mlskills.plotly_page`` show a Plotly figure that works on the offline site
+- ``mlskills.softskills`` the pull request Chapter 14 reviews, ruff on source text, its writing rubrics
 
 and the book's tooling (run with ``python -m``):
 
