@@ -328,6 +328,11 @@ def _close(number: float, value: float) -> bool:
     return abs(number - value) <= max(0.02 * abs(value), 0.5)
 
 
+def jargon_in(text: str) -> list[str]:
+    """The words from :data:`JARGON` that ``text`` uses (case-insensitive)."""
+    return _has(text, JARGON)
+
+
 def summary_problems(text: str, result: dict) -> list[str]:
     """What an executive summary of ``result`` lacks, by the chapter's rubric (empty if none).
 
@@ -357,7 +362,7 @@ def summary_problems(text: str, result: dict) -> list[str]:
     ):
         if not any(_close(n, result[key]) for n in money):
             problems.append(f"{what} ({key}) is missing")
-    jargon = _has(text, JARGON)
+    jargon = jargon_in(text)
     if jargon:
         problems.append(f"jargon {jargon}")
     values = [float(v) for v in result.values()]
