@@ -9,11 +9,12 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup functions-env book test test-unit test-notebooks test-exercises test-site lint exercises execute data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup functions-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute data-manifest data-verify scaffold bench lock serve clean
 
 help:
 	@echo "make book      build the site into _build/html (sets up .venv first)"
 	@echo "make test      run every test: lint, data, exercises, checks, notebooks, site"
+	@echo "make test-notebooks NB=chapters/13-optimization.ipynb   verify stored outputs as another machine would"
 	@echo "make serve     serve _build/html on http://127.0.0.1:8000"
 	@echo "make execute NB=chapters/02-data.ipynb   re-execute notebooks in place (all if NB is empty)"
 	@echo "make exercises regenerate exercises/ from solutions/"
@@ -62,9 +63,19 @@ test: setup test-unit test-notebooks test-exercises test-site
 test-unit: setup functions-env
 	$(PY) -m pytest tests -n $(JOBS) --dist loadfile -m "not site"
 
+# Stored outputs are verified as another reader's machine would see them: nbval from a
+# copy in a longer path, PyTorch's portable kernels, BLAS limited to AVX2, one thread
+# (mlskills/portability.py). NB="chapters/03-apis.ipynb solutions/03-apis.ipynb" for a few.
 test-notebooks: setup functions-env
+	JOBS=$(JOBS) $(PY) -m mlskills.portability $(NB)
+
+# Another name for the same run.
+test-portability: test-notebooks
+
+# The same nbval run in this tree, with this machine's kernels (quicker to debug).
+test-notebooks-here: setup functions-env
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		-n $(JOBS) --dist loadfile chapters solutions
+		-n $(JOBS) --dist loadfile $(or $(NB),chapters solutions)
 
 test-exercises: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile exercises

@@ -72,11 +72,19 @@ def tracked_files(root: Path = ROOT) -> list[Path]:
 
 
 def copy_book(dest: Path, root: Path = ROOT) -> Path:
+    """Copy what the notebooks need; link the extra environments the Makefile built.
+
+    Extra environments (``.venv-*``, e.g. Chapter 12's functions) are not in git and are
+    expensive to rebuild, so the copy links to them.
+    """
     for name in tracked_files(root):
         source = root / name
         if source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
+    for environment_dir in root.glob(".venv-*"):
+        if environment_dir.is_dir():
+            (dest / environment_dir.name).symlink_to(environment_dir, target_is_directory=True)
     return dest
 
 
