@@ -4,7 +4,9 @@ What notebooks share lives here, and nothing else:
 
 - ``mlskills.data``       load shipped data files, verified against their checksums
 - ``mlskills.checks``     exercise checks (one module per chapter, ``checks/chNN.py``)
-- ``mlskills.measure``    timing and size helpers (Chapter 13 and its solutions)
+- ``mlskills.measure``    sizes, and timings that can be trusted (``compare``: interleaved
+  trials, spread, ties, environment record)
+- ``mlskills.services``   real servers on 127.0.0.1 for a notebook, always stopped
 - ``mlskills.plotly_page`` show a Plotly figure that works on the offline site
 - ``mlskills.softskills`` the pull request Chapter 14 reviews, ruff on source text, its writing rubrics
 
@@ -13,6 +15,7 @@ and the book's tooling (run with ``python -m``):
 - ``mlskills.exercises``  generate exercises/ from solutions/
 - ``mlskills.lint``       enforce the chapter anatomy
 - ``mlskills.notebooks``  re-execute notebooks in place and normalise them
+- ``mlskills.portability`` verify stored outputs as another reader's machine would
 - ``mlskills.scaffold``   start a new chapter from the template
 - ``mlskills.bench``      time every notebook and the book build against the budgets
 - ``mlskills.site``       the table of contents without solutions (``make book SOLUTIONS=0``)
