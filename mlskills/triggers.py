@@ -12,18 +12,15 @@ chapter knows exactly when it starts:
 
 The functions in ``apps/ch12_functions`` run in ``.venv-functions`` (``make functions-env``),
 because botocore's pins conflict with the book's main environment; :func:`run_function`
-calls them there and returns the JSON they print.
+calls them there and returns the JSON they print. The Cloud Function is served by
+``functions-framework`` from the same environment, started with :class:`mlskills.services.Service`.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
-import socket
 import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -106,79 +103,3 @@ def run_function(*args: str, timeout: float = 120) -> dict:
     if result.returncode != 0:
         raise RuntimeError(f"{args[0]} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class FunctionServer:
-    """Google's Functions Framework serving one function on 127.0.0.1, in the functions' env.
-
-    Use it as a context manager: the server is stopped when the block ends, even if a cell
-    fails, and at interpreter exit otherwise. ``url`` is where to POST events; never print it
-    (the port is chosen at run time).
-    """
-
-    def __init__(self, source: Path, target: str, env: dict[str, str], ready_s: float = 30.0):
-        self.source, self.target, self.env, self.ready_s = source, target, env, ready_s
-        self.process: subprocess.Popen | None = None
-        self.url = ""
-
-    def start(self) -> FunctionServer:
-        port = _free_port()
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [
-                str(FUNCTIONS_PYTHON.parent / "functions-framework"),
-                "--source",
-                str(self.source),
-                "--target",
-                self.target,
-                "--signature-type",
-                "cloudevent",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],  # fmt: skip
-            env={**os.environ, **self.env},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        atexit.register(self.stop)
-        deadline = time.monotonic() + self.ready_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                self.url = f"http://127.0.0.1:{port}/"
-                return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        self.log.seek(0)
-        raise RuntimeError(
-            f"the function server did not start:\n{self.log.read().decode()[-2000:]}"
-        )
-
-    def stop(self) -> None:
-        """Stop the server (idempotent)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-    def __enter__(self) -> FunctionServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
