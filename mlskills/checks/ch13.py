@@ -6,13 +6,14 @@ Each one is proved honest in tests/checks/ch13_wrong_answers.py.
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
 import pandas as pd
 import scipy.sparse
 
-from mlskills.checks import Fail, call, check, short
+from mlskills.checks import Fail, call, check, counted, short
 from mlskills.measure import FakeClock
 
 
@@ -42,16 +43,45 @@ def _unpack_quantized(result, what: str):
     return q, float(scale), int(zero_point)
 
 
-@check
-def check_quantize_uint8(fn):
+def _quantize_cases() -> list[tuple[np.ndarray, str]]:
     rng = np.random.default_rng(13)
     mixed = rng.normal(0.4, 1.0, size=(20, 30)).astype(np.float32)
     mixed[0, :5] = 0.0  # exact zeros must come back exactly
     positive = rng.uniform(0.5, 3.0, size=200).astype(np.float32)  # like post-ReLU activations
-    for x, what in (
+    # -lo/scale is 65.2 here: rounding and rounding up give different zero points
+    few_negatives = np.random.default_rng(3).uniform(-1.0, 3.0, size=100).astype(np.float32)
+    negative = np.random.default_rng(5).uniform(-4.0, -0.5, size=(8, 8)).astype(np.float32)
+    constant = np.full(6, 2.0, dtype=np.float32)
+    return [
         (mixed, "a 20×30 matrix with both signs"),
         (positive, "200 values between 0.5 and 3"),
+        (few_negatives, "100 values between -1 and 3"),
+        (negative, "an 8×8 matrix of negative values only"),
+        (constant, "six values that are all 2.0"),
+    ]
+
+
+def _scale_hint(x: np.ndarray, scale: float, lo: float, hi: float) -> str:
+    if hi != float(x.max()) and np.isclose(scale, (float(x.max()) - lo) / 255, rtol=1e-5):
+        return "every value here is negative: the top of the range must be 0, not the largest value (step 1)"
+    if np.isclose(scale, (float(x.max()) - float(x.min())) / 255, rtol=1e-5) and (
+        lo != float(x.min()) or hi != float(x.max())
     ):
+        return "the range must contain 0 (step 1), however the values lie"
+    if np.isclose(scale, (hi - lo) / 256, rtol=1e-5):
+        return "uint8 has 255 steps between 0 and 255, so divide by 255, not 256"
+    if np.isclose(scale, max(abs(lo), abs(hi)) / 127.5, rtol=1e-5) or np.isclose(
+        scale, max(abs(lo), abs(hi)) / 127, rtol=1e-5
+    ):
+        return "that is a symmetric scale; asymmetric quantization spreads the whole range over 255 steps"
+    if scale == 1.0:
+        return "scale 1.0 is only for a range of zero width (all zeros); this range is not empty"
+    return "follow steps 1 and 2 of the exercise"
+
+
+@check(budget_s=10)
+def check_quantize_uint8(fn):
+    for x, what in _quantize_cases():
         original = x.copy()
         q, scale, zero_point = _unpack_quantized(call(fn, x), what)
         if not np.array_equal(x, original):
@@ -61,26 +91,17 @@ def check_quantize_uint8(fn):
         lo, hi = _expected_range(x)
         expected_scale = (hi - lo) / 255
         if not np.isclose(scale, expected_scale, rtol=1e-5):
-            if np.isclose(
-                scale, (float(x.max()) - float(x.min())) / 255, rtol=1e-5
-            ) and lo != float(x.min()):
-                hint = "the range must include 0: use lo = min(x.min(), 0) and hi = max(x.max(), 0)"
-            elif np.isclose(scale, (hi - lo) / 256, rtol=1e-5):
-                hint = "uint8 has 255 steps between 0 and 255, so divide by 255, not 256"
-            elif np.isclose(scale, max(abs(lo), abs(hi)) / 127.5, rtol=1e-5) or np.isclose(
-                scale, max(abs(lo), abs(hi)) / 127, rtol=1e-5
-            ):
-                hint = "that is a symmetric scale; asymmetric quantization uses (hi - lo) / 255"
-            else:
-                hint = "scale = (hi - lo) / 255 with lo = min(x.min(), 0), hi = max(x.max(), 0)"
-            raise Fail(f"for {what}, scale should be {expected_scale:.6g}, got {scale:.6g}: {hint}")
+            raise Fail(
+                f"for {what}, scale should be {expected_scale:.6g}, got {scale:.6g}: {_scale_hint(x, scale, lo, hi)}"
+            )
         if not 0 <= zero_point <= 255:
             raise Fail(
                 f"for {what}, zero_point should lie in 0..255 so that 0.0 is representable, got {zero_point}; include 0 in the range"
             )
         if abs(zero_point - (-lo / scale)) > 0.5 + 1e-6:
             raise Fail(
-                f"for {what}, zero_point should be round(-lo / scale) = {round(-lo / scale)}, got {zero_point}"
+                f"for {what}, -lo / scale is {-lo / scale:.2f}, so zero_point should be {round(-lo / scale)}, "
+                f"got {zero_point}: round to the nearest integer (not down, not up)"
             )
         restored = scale * (q.astype(np.float64) - zero_point)
         error = np.abs(restored - x.astype(np.float64))
@@ -106,8 +127,8 @@ def check_quantize_uint8(fn):
             f"for all-zero input, return q = zeros, scale = 1.0, zero_point = 0 (got scale {short(scale)}, zero_point {zero_point})"
         )
     return (
-        "quantize_uint8 uses scale (hi-lo)/255 and zero point round(-lo/scale), keeps every error ≤ scale/2, "
-        "returns 0.0 exactly, and handles all-positive and all-zero inputs"
+        "quantize_uint8 uses scale (hi-lo)/255 and zero point round(-lo/scale) with 0 in the range, keeps every "
+        "error ≤ scale/2, returns 0.0 exactly, and handles mixed, all-positive, all-negative, constant and all-zero inputs"
     )
 
 
@@ -116,18 +137,28 @@ WARMUP_MS = 100.0
 TIMED_MS = [float(v) for v in (*range(1, 31), 50, 60, 70, 80, 90, 100, 110, 120, 130, 140)]
 
 
+class _Clock(FakeClock):
+    """The fake clock handed to the learner, shown as ``clock`` in hints."""
+
+    def __repr__(self) -> str:
+        return "clock"
+
+
 def _fake_model(warmup: int, timed_ms):
-    """A fake model: `warmup` calls of 100 ms, then the scripted durations, then 1 ms."""
-    clock = FakeClock()
+    """A fake model: `warmup` calls of 100 ms, then the scripted durations, then 1 ms.
+
+    A harness that keeps calling it far beyond warm-up + repeats is stopped with a hint.
+    """
+    clock = _Clock()
     durations = [WARMUP_MS] * warmup + list(timed_ms)
     state = {"calls": 0}
 
-    def fake_model():
+    def model():
         step = durations[state["calls"]] if state["calls"] < len(durations) else 1.0
         state["calls"] += 1
         clock.advance(step / 1000)
 
-    return fake_model, clock, state
+    return counted(model, len(durations) + 50, "the model"), clock, state
 
 
 def _unpack_latency(result, case: str) -> tuple[float, float]:
@@ -143,7 +174,7 @@ def _unpack_latency(result, case: str) -> tuple[float, float]:
         ) from exc
 
 
-@check
+@check(budget_s=5)
 def check_latency_percentiles(fn):
     order = np.random.default_rng(7).permutation(len(TIMED_MS))
     cases = [
@@ -165,7 +196,11 @@ def check_latency_percentiles(fn):
         if np.allclose([p50, p95], expected, atol=1e-6):
             continue
         everything = [WARMUP_MS] * warmup + timed
-        if np.allclose([p50, p95], expected / 1000, atol=1e-9):
+        if clock.reads == 0:
+            hint = "your function never read the clock it was given; time each call with clock(), not another timer"
+        elif np.allclose([p50, p95], np.percentile(timed, [0.5, 0.95]), atol=1e-6):
+            hint = "np.percentile takes percents (0 to 100); fractions are for np.quantile"
+        elif np.allclose([p50, p95], expected / 1000, atol=1e-9):
             hint = "these look like seconds; multiply by 1000 to report milliseconds"
         elif warmup and np.allclose([p50, p95], np.percentile(everything, [50, 95]), atol=1e-6):
             hint = "the warm-up calls were timed too; run them before you start timing"
@@ -181,7 +216,7 @@ def check_latency_percentiles(fn):
         ):
             hint = "that indexes the sorted list; use np.percentile (linear interpolation between neighbours)"
         elif np.isclose(p50, expected[0], atol=1e-6):
-            hint = "p50 is right but p95 is not; use np.percentile(durations, 95)"
+            hint = "p50 is right but p95 is not: take the 95th percentile, interpolated as np.percentile does"
         else:
             hint = "time each call with clock() before and after it, then use np.percentile"
         raise Fail(
@@ -204,6 +239,11 @@ def _check_pruned(fn, weights: np.ndarray, sparsity: float, what: str) -> None:
         raise Fail(
             f"magnitude_prune({what}, {sparsity}) modified its input; prune a copy and return it"
         )
+    if got is weights or np.shares_memory(got, weights):
+        raise Fail(
+            f"magnitude_prune({what}, {sparsity}) returned its input (or a view of it); return a new array, "
+            "even when there is nothing to prune"
+        )
     if got.shape != weights.shape or got.dtype != weights.dtype:
         raise Fail(
             f"the result should keep shape {weights.shape} and dtype {weights.dtype}, got {got.shape} {got.dtype}"
@@ -211,9 +251,11 @@ def _check_pruned(fn, weights: np.ndarray, sparsity: float, what: str) -> None:
     k = int(round(sparsity * weights.size))
     zeros = int((got == 0).sum())
     if zeros != k:
-        extra = (
-            " (round, do not truncate with int())" if zeros == int(sparsity * weights.size) else ""
-        )
+        extra = ""
+        if zeros == int(sparsity * weights.size):
+            extra = " (round, do not truncate with int())"
+        elif zeros == math.ceil(sparsity * weights.size):
+            extra = " (round to the nearest integer, not up)"
         raise Fail(
             f"magnitude_prune({what}, {sparsity}) should zero exactly round({sparsity} × {weights.size}) = {k} weights, got {zeros}{extra}"
         )
@@ -237,21 +279,26 @@ def _check_pruned(fn, weights: np.ndarray, sparsity: float, what: str) -> None:
         )
 
 
-@check
+@check(budget_s=10)
 def check_magnitude_prune(fn):
     rng = np.random.default_rng(3)
     weights = rng.normal(0, 1, size=(16, 32)).astype(np.float32)
     weights[:, 0] *= 4  # one column of large weights: per-row pruning gets this wrong
     weights[3, 3] = -5.0
     _check_pruned(fn, weights, 0.75, "a 16×32 matrix")
-    _check_pruned(fn, rng.normal(0, 1, size=(7, 9)), 0.9, "a 7×9 float64 matrix")
+    small = rng.normal(0, 1, size=(7, 9))
+    _check_pruned(fn, small, 0.9, "a 7×9 float64 matrix")  # 56.7 weights: rounds up
+    _check_pruned(fn, small, 0.1, "a 7×9 float64 matrix")  # 6.3 weights: rounds down
     _check_pruned(fn, weights, 0.0, "a 16×32 matrix")
     _check_pruned(fn, weights, 1.0, "a 16×32 matrix")
-    return "magnitude_prune zeros exactly round(sparsity × size) weights of smallest |w|, globally, without touching its input"
+    return (
+        "magnitude_prune zeros exactly round(sparsity × size) weights of smallest |w|, globally, for sparsity "
+        "0 to 1, in a new array without touching its input"
+    )
 
 
 # ---------------------------------------------------------------- Exercise 4: storage bytes
-@check
+@check(budget_s=5)
 def check_storage_bytes(fn):
     rng = np.random.default_rng(4)
     sparse = rng.normal(0, 1, size=(64, 128)).astype(np.float32)
@@ -293,14 +340,17 @@ def check_storage_bytes(fn):
             elif got["csr"] == csr.data.nbytes + csr.indices.nbytes:
                 hint = "add the row pointers too (indptr: rows + 1 entries of 4 bytes)"
             else:
-                hint = "count data.nbytes + indices.nbytes + indptr.nbytes of scipy.sparse.csr_array(w)"
+                hint = (
+                    "count the three arrays of the matrix's own CSR form, scipy.sparse.csr_array(w), "
+                    "with the dtypes scipy chose"
+                )
             raise Fail(
                 f"for {what}, csr should be {expected['csr']:,} bytes, got {int(got['csr']):,}: {hint}"
             )
         if got["zlib"] != expected["zlib"]:
             raise Fail(
-                f"for {what}, zlib should be {expected['zlib']:,} bytes (the dense bytes w.tobytes() compressed at level 9), "
-                f"got {int(got['zlib']):,}; measure.compressed_bytes(w.tobytes()) does this"
+                f"for {what}, zlib should be {expected['zlib']:,} bytes, got {int(got['zlib']):,}: compress the "
+                "dense bytes of the matrix as it is, with zlib (no gzip header) at level 9; the exercise names a helper"
             )
     return "storage_bytes counts dense, CSR (values + indices + row pointers) and zlib-compressed bytes exactly"
 
@@ -318,8 +368,13 @@ def _results_table() -> pd.DataFrame:
     )
 
 
-@check
+@check(budget_s=5)
 def check_choose_variant(fn):
+    more_accurate = (
+        "it fits, but int8 fits too and is more accurate; pick the most accurate feasible variant"
+    )
+    on_the_limit = "int8 is exactly at the limit, and a budget includes its limit"
+    tie = "small and small twin are equally accurate; break the tie with fewer bytes"
     cases = [
         (
             dict(max_bytes=500_000, max_p95_ms=10.0),
@@ -327,30 +382,43 @@ def check_choose_variant(fn):
             {
                 "tail-heavy": "it breaks the 10 ms p95 budget (its p50 looks fine, but users feel the p95)",
                 "big fp32": "it is larger than max_bytes",
-                "small": "it fits, but int8 fits too and is more accurate; pick the most accurate feasible variant",
-                "small twin": "it fits, but int8 fits too and is more accurate; pick the most accurate feasible variant",
+                "small": more_accurate,
+                "small twin": more_accurate,
             },
+            "as listed",
         ),
-        (dict(max_bytes=2_000_000, max_p95_ms=10.0), "big fp32", {}),
+        (dict(max_bytes=2_000_000, max_p95_ms=10.0), "big fp32", {}, "as listed"),
         (
-            dict(max_bytes=50_000, max_p95_ms=1.0),
-            "small",
-            {
-                "small twin": "small and small twin are equally accurate; break the tie with fewer bytes"
-            },
+            dict(max_bytes=310_000, max_p95_ms=10.0),
+            "int8",
+            {"small": on_the_limit, "small twin": on_the_limit},
+            "as listed",
         ),
-        (dict(max_bytes=10_000, max_p95_ms=10.0), None, {}),
+        (
+            dict(max_bytes=500_000, max_p95_ms=0.04),
+            "int8",
+            {"small": on_the_limit, "small twin": on_the_limit},
+            "as listed",
+        ),
+        (dict(max_bytes=50_000, max_p95_ms=1.0), "small", {"small twin": tie}, "as listed"),
+        (dict(max_bytes=50_000, max_p95_ms=1.0), "small", {"small twin": tie}, "in reverse order"),
+        (dict(max_bytes=10_000, max_p95_ms=10.0), None, {}, "as listed"),
+        (dict(max_bytes=2_000_000, max_p95_ms=0.01), None, {}, "as listed"),
     ]
-    for budget, expected, hints in cases:
+    for budget, expected, hints, order in cases:
         table = _results_table()
-        got = call(fn, table.copy(), **budget)
+        if order != "as listed":
+            table = table.iloc[::-1]
         shown = ", ".join(
             f"{k}={v:,}" if isinstance(v, int) else f"{k}={v}" for k, v in budget.items()
         )
+        if order != "as listed":
+            shown += f", with the table's rows {order}"
+        got = call(fn, table.copy(), **budget)
         if expected is None:
             if got is not None:
                 raise Fail(
-                    f"with {shown} no variant fits the size budget, so return None; got {short(got)}"
+                    f"with {shown} no variant fits both budgets, so return None; got {short(got)}"
                 )
             continue
         if not isinstance(got, str):
@@ -360,7 +428,10 @@ def check_choose_variant(fn):
         if got != expected:
             reason = hints.get(
                 got,
-                "filter by bytes ≤ max_bytes and p95_ms ≤ max_p95_ms, then take the highest accuracy",
+                "keep the variants within both budgets, then take the most accurate",
             )
             raise Fail(f"with {shown}, expected {expected!r}, got {got!r}: {reason}")
-    return "choose_variant filters on size and p95, picks the most accurate, breaks ties by size, and returns None when nothing fits"
+    return (
+        "choose_variant filters on size and p95 (limits included), picks the most accurate, breaks ties by size "
+        "whatever the row order, and returns None when nothing fits either budget"
+    )
