@@ -95,6 +95,14 @@ def precision_no_value_error(y_true, scores, k):
     return float(y_true[top].sum() / max(len(top), 1))
 
 
+def precision_only_refuses_small_k(y_true, scores, k):
+    """Refuses k < 1 but quietly uses every item when k is larger than the list."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    y_true = np.asarray(y_true)
+    return float(y_true[np.argsort(-np.asarray(scores))[:k]].sum() / k)
+
+
 def precision_returns_int_count(y_true, scores, k):
     """Returns how many positives are in the top k, not the fraction."""
     if not 1 <= k <= len(scores):
@@ -141,6 +149,21 @@ precision_no_raises_section = _documented(
         "    Raises\n    ------\n    ValueError\n        If ``k`` is not between 1 and the number of items.\n\n",
         "",
     ),
+)
+precision_no_returns_section = _documented(
+    "precision_no_returns_section",
+    _DOC.replace(
+        "    Returns\n    -------\n    float\n        The fraction of positives among the top ``k``.\n\n",
+        "",
+    ),
+)
+precision_no_parameters_section = _documented(
+    "precision_no_parameters_section",
+    _DOC.split("    Parameters")[0] + "    Returns" + _DOC.split("    Returns", 1)[1],
+)
+precision_documents_wrong_exception = _documented(
+    "precision_documents_wrong_exception",
+    _DOC.replace("    ValueError\n        If ``k``", "    IndexError\n        If ``k``"),
 )
 precision_no_examples = _documented(
     "precision_no_examples", _DOC.split("    Examples")[0].rstrip() + "\n    "
@@ -244,6 +267,13 @@ def threshold_returns_index(y_true, scores, benefit, thresholds):
     return thresholds.index(ordered[i]), profits[i]
 
 
+def threshold_skips_last_candidate(y_true, scores, benefit, thresholds):
+    """Loops over range(len(thresholds) - 1): the last candidate is never tried."""
+    tried = thresholds[: len(thresholds) - 1]
+    best = max(sorted(tried, reverse=True), key=lambda t: _profit(y_true, scores, benefit, t))
+    return best, _profit(y_true, scores, benefit, best)
+
+
 def threshold_never_returns(y_true, scores, benefit, thresholds):
     """Loops forever."""
     while True:
@@ -321,6 +351,11 @@ def cycle_counts_unstarted_done(events):
     done = events[events["to_status"] == "Done"].groupby("issue_key")["changed_at"].max()
     keys = _finished(events)
     return _days(done[keys], started[keys])
+
+
+def cycle_keeps_never_started(events):
+    """Returns every issue, with NaN for those never started or not finished."""
+    return _right_cycle_times(events).reindex(sorted(events["issue_key"].unique()))
 
 
 def cycle_in_hours(events):
@@ -454,6 +489,13 @@ def sample_equal_only_check(p_control, p_treatment, alpha=0.05, power=0.8):
     """Refuses equal proportions but accepts 0 and 1.5 as proportions."""
     if p_control == p_treatment:
         raise ValueError("equal proportions")
+    return math.ceil(_size(p_control, p_treatment, norm.ppf(1 - alpha / 2), norm.ppf(power)))
+
+
+def sample_range_only_check(p_control, p_treatment, alpha=0.05, power=0.8):
+    """Checks that proportions lie in (0, 1) but not that they differ: equal ones divide by zero."""
+    if not (0 < p_control < 1 and 0 < p_treatment < 1):
+        raise ValueError("proportions must lie strictly between 0 and 1")
     return math.ceil(_size(p_control, p_treatment, norm.ppf(1 - alpha / 2), norm.ppf(power)))
 
 
@@ -665,6 +707,14 @@ def summary_without_range(r):
     )
 
 
+def summary_without_high_end(r):
+    """Gives only the pessimistic end of the range."""
+    return (
+        f"Calling {r['contacted']:,} customers should earn about ${r['profit']:,.0f} per campaign, "
+        f"at least ${r['profit_low']:,.0f}, against ${r['profit_default']:,.0f} today."
+    )
+
+
 def summary_without_status_quo(r):
     """Never says what the company earns today."""
     return (
@@ -835,12 +885,16 @@ WRONG = {
         precision_lowest_scores,
         recall_at_k,
         precision_no_value_error,
+        precision_only_refuses_small_k,
         precision_returns_int_count,
         precision_no_docstring,
         precision_summary_without_full_stop,
         precision_google_style,
         precision_undocumented_k,
         precision_no_raises_section,
+        precision_no_returns_section,
+        precision_no_parameters_section,
+        precision_documents_wrong_exception,
         precision_no_examples,
         precision_stale_example,
         precision_example_without_output,
@@ -857,6 +911,7 @@ WRONG = {
         threshold_always_half,
         threshold_swaps_fp_fn,
         threshold_returns_index,
+        threshold_skips_last_candidate,
         threshold_never_returns,
     ],
     "check_cycle_times": [
@@ -868,6 +923,7 @@ WRONG = {
         cycle_depends_on_row_order,
         cycle_counts_unstarted_done,
         cycle_in_hours,
+        cycle_keeps_never_started,
         cycle_changes_its_input,
         cycle_returns_dict,
         cycle_fails_on_empty,
@@ -887,6 +943,7 @@ WRONG = {
         sample_returns_float,
         sample_no_validation,
         sample_equal_only_check,
+        sample_range_only_check,
         sample_never_returns,
     ],
     "check_review_comments": [
@@ -915,6 +972,7 @@ WRONG = {
         summary_for_engineers,
         summary_bottom_line_last,
         summary_without_range,
+        summary_without_high_end,
         summary_without_status_quo,
         summary_without_calls,
         summary_too_long,
