@@ -1,16 +1,615 @@
 """Checks for the exercises of Chapter 9: Complementary programming skills.
 
 Each check takes the learner's function and prints one line (see mlskills/checks/__init__.py).
-Prove each one honest in tests/checks/ch09_wrong_answers.py.
+Each one is proved honest in tests/checks/ch09_wrong_answers.py. Time is always fake here:
+the retry and circuit-breaker checks pass a recording ``sleep`` and a hand-moved clock, so
+no check ever waits for real.
 """
 
+from __future__ import annotations
+
+import ast
+import inspect
+import random
+import textwrap
+import types
+
+import numpy as np
+
 from mlskills.checks import Fail, call, check, short
+from mlskills.measure import FakeClock
+
+#: Seconds each check may take. Every check here runs in well under 0.1 s with a right
+#: answer (time is fake), so 2 s is generous and an answer that never returns is stopped fast.
+BUDGET_S = 2.0
 
 
-@check
-def check_example(fn):
-    for x, expected in [(0, 0), (3, 6), (-2, -4)]:
-        got = call(fn, x)
-        if got != expected:
-            raise Fail(f"example({x}) should return {expected}, got {short(got)}")
-    return "example doubles 0, 3 and -2 correctly"
+def _run(description: str, thunk):
+    """Run ``thunk()`` (which uses the learner's code) and name ``description`` if it raises."""
+    try:
+        return call(thunk)
+    except Fail as exc:
+        # call() names the thunk ("<lambda>() raised ..."); name what the learner's code was doing instead
+        head, sep, rest = str(exc).partition("() ")
+        raise Fail(f"{description} {rest}" if sep and "(" not in head else str(exc)) from exc
+
+
+# ---------------------------------------------------------------- Exercise 1: seeded
+def _draws() -> tuple[float, float]:
+    return random.random(), float(np.random.random())
+
+
+class _BodyError(Exception):
+    """Raised inside the with-block by the check."""
+
+
+@check(budget_s=BUDGET_S)
+def check_seeded(fn):
+    # 1. the block draws what the given seed gives, for both generators
+    for seed in (3, 11):
+        random.seed(1000 + seed)
+        np.random.seed(1000 + seed)
+
+        def block(seed=seed):
+            with fn(seed):
+                return _draws()
+
+        got = _run(f"with seeded({seed})", block)
+        want = (random.Random(seed).random(), float(np.random.RandomState(seed).random_sample()))
+        if not isinstance(got, tuple) or got[0] != want[0]:
+            raise Fail(
+                f"inside seeded({seed}), random.random() should give what random.seed({seed}) gives ({want[0]:.6f}), got {got[0]:.6f}"
+            )
+        if got[1] != want[1]:
+            raise Fail(
+                f"inside seeded({seed}), np.random.random() should give what np.random.seed({seed}) gives ({want[1]:.6f}), "
+                f"got {got[1]:.6f}: the check draws from NumPy's global generator"
+            )
+
+    # 2. both states are restored after a normal exit, and 3. after the body raised
+    for raises in (False, True):
+        random.seed(77)
+        np.random.seed(77)
+        expected = _draws()
+        random.seed(77)
+        np.random.seed(77)
+
+        def block(raises=raises):
+            try:
+                with fn(5):
+                    _draws()
+                    if raises:
+                        raise _BodyError("raised by the check inside the with-block")
+            except _BodyError:
+                return "propagated"
+            return "no exception"
+
+        outcome = _run("with seeded(5)", block)
+        when = "after the with-block raised" if raises else "after the with-block"
+        if raises and outcome != "propagated":
+            raise Fail(
+                "an exception raised inside `with seeded(5):` disappeared; a context manager must let it propagate"
+            )
+        after = _draws()
+        if after[0] != expected[0]:
+            raise Fail(
+                f"{when}, random.random() should continue the caller's sequence ({expected[0]:.6f}), got {after[0]:.6f}: "
+                "restore Python's generator to the state it had before the block"
+                + (", also when the body raises" if raises else "")
+            )
+        if after[1] != expected[1]:
+            raise Fail(
+                f"{when}, np.random.random() should continue the caller's sequence ({expected[1]:.6f}), got {after[1]:.6f}: "
+                "restore NumPy's global generator to the state it had before the block"
+                + (", also when the body raises" if raises else "")
+            )
+
+    # 4. nesting: the inner block restores the outer block's sequence
+    def nested():
+        with fn(8):
+            first = _draws()
+            with fn(9):
+                _draws()
+            second = _draws()
+        return first, second
+
+    random.seed(41)
+    np.random.seed(41)
+    caller = _draws()
+    random.seed(41)
+    np.random.seed(41)
+    first, second = _run("nested seeded(8) / seeded(9) blocks", nested)
+    after = _draws()
+    random.seed(8)
+    np.random.seed(8)
+    reference = (_draws(), _draws())
+    if (first, second) != reference:
+        raise Fail(
+            "inside `with seeded(8):`, a nested `with seeded(9):` block should leave seed 8's sequence where it was, "
+            f"got {short(second)} after it instead of {short(reference[1])}"
+        )
+    if after != caller:
+        raise Fail(
+            "after nested `with seeded(8):` and `with seeded(9):` blocks, the caller's sequence should continue with "
+            f"{short(caller)}, got {short(after)}: each block must restore the state saved on its own entry"
+        )
+    return (
+        "seeded(seed) seeds Python's and NumPy's global generators, restores both states on exit, "
+        "also when the body raises (and lets the exception through), and nests"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 2: retry
+class _Flaky:
+    """A fake remote call: fails ``failures`` times with ``error``, then returns a value."""
+
+    def __init__(self, failures: int, error: type[Exception] = ConnectionError):
+        self.failures, self.error, self.calls, self.seen = failures, error, 0, []
+
+    def __call__(self, x, *, scale=1):
+        self.calls += 1
+        self.seen.append((x, scale))
+        if self.calls <= self.failures:
+            raise self.error(f"failure {self.calls}")
+        return x * scale
+
+
+def _decorate(fn, flaky, attempts, base_s, sleeps, **kwargs):
+    def remote_call(x, *, scale=1):
+        "Docstring of the decorated function."
+        return flaky(x, scale=scale)
+
+    decorator = _run(
+        f"retry({attempts}, base_s={base_s}, sleep=...)",
+        lambda: fn(attempts, base_s=base_s, sleep=sleeps.append, **kwargs),
+    )
+    if not callable(decorator):
+        raise Fail(
+            f"retry({attempts}, base_s={base_s}, sleep=...) should return a decorator (a function), got {short(decorator)}"
+        )
+    wrapped = _run("applying the decorator", lambda: decorator(remote_call))
+    if not callable(wrapped):
+        raise Fail(f"the decorator should return the wrapped function, got {short(wrapped)}")
+    return wrapped
+
+
+@check(budget_s=BUDGET_S)
+def check_retry(fn):
+    base = 0.25
+    # succeeds after some failures: value, calls, waits
+    for attempts, failures in ((4, 0), (4, 2), (4, 3), (3, 2)):
+        flaky, sleeps = _Flaky(failures), []
+        wrapped = _decorate(fn, flaky, attempts, base, sleeps)
+        got = _run("the decorated function", lambda wrapped=wrapped: wrapped(6, scale=7))
+        if flaky.seen and flaky.seen[0] != (6, 7):
+            raise Fail(
+                f"the decorated function was called with {short(flaky.seen[0])}, expected (6, scale=7): pass *args and **kwargs through"
+            )
+        if got != 42:
+            raise Fail(
+                f"with {failures} failure(s) then success, the decorated call f(6, scale=7) should return 42, got {short(got)}"
+            )
+        if flaky.calls != failures + 1:
+            raise Fail(
+                f"with {failures} failure(s) then success, the function should be called {failures + 1} times, "
+                f"it was called {flaky.calls} times"
+            )
+        want = [base * 2**r for r in range(failures)]
+        if len(sleeps) != len(want) or not np.allclose(sleeps, want):
+            raise Fail(
+                f"retry({attempts}, base_s={base}) with {failures} failure(s) before success should sleep {want} seconds, "
+                f"it slept {short(sleeps)}; the wait doubles before each new attempt"
+            )
+    # gives up after `attempts` calls with the original exception and no final sleep
+    for attempts in (3, 5):
+        flaky, sleeps = _Flaky(99, TimeoutError), []
+        wrapped = _decorate(fn, flaky, attempts, base, sleeps)
+
+        def give_up(wrapped=wrapped):
+            try:
+                wrapped(1)
+            except TimeoutError as exc:
+                return exc
+            return None
+
+        raised = _run("the decorated function", give_up)
+        if flaky.calls != attempts:
+            raise Fail(
+                f"retry({attempts}, ...) on a function that always fails should call it {attempts} times in all, "
+                f"it called it {flaky.calls} times"
+            )
+        if raised is None:
+            raise Fail(
+                f"after {attempts} failed attempts the caller should get the last TimeoutError, but no exception came back"
+            )
+        if str(raised) != f"failure {attempts}":
+            raise Fail(
+                f"after {attempts} failed attempts the caller should get the last error ('failure {attempts}'), got '{raised}'"
+            )
+        if len(sleeps) != attempts - 1:
+            raise Fail(
+                f"retry({attempts}, ...) should sleep {attempts - 1} times between {attempts} attempts, it slept "
+                f"{len(sleeps)} times: {short(sleeps)}"
+            )
+    # does not retry errors that are not transient; honours retry_on
+    for error, retry_on, should_retry in (
+        (ValueError, (ConnectionError, TimeoutError), False),
+        (KeyError, (KeyError,), True),
+        (ConnectionError, (KeyError,), False),
+    ):
+        flaky, sleeps = _Flaky(1, error), []
+        wrapped = _decorate(fn, flaky, 3, base, sleeps, retry_on=retry_on)
+
+        def once(wrapped=wrapped, error=error):
+            try:
+                return wrapped(2)
+            except error:
+                return "raised"
+
+        result = _run("the decorated function", once)
+        names = tuple(e.__name__ for e in retry_on)
+        if should_retry and (result != 2 or flaky.calls != 2):
+            raise Fail(
+                f"with retry_on={names}, a {error.__name__} should be retried: expected 2 calls and the value 2, "
+                f"got {flaky.calls} call(s) and {short(result)}"
+            )
+        if not should_retry and (result != "raised" or flaky.calls != 1 or sleeps):
+            raise Fail(
+                f"with retry_on={names}, a {error.__name__} is not transient: it should be raised at once after 1 call, "
+                f"got {flaky.calls} call(s), {len(sleeps)} sleep(s) and {short(result)}"
+            )
+    # functools.wraps
+    wrapped = _decorate(fn, _Flaky(0), 2, base, [])
+    if getattr(wrapped, "__name__", None) != "remote_call" or getattr(wrapped, "__doc__", None) != (
+        "Docstring of the decorated function."
+    ):
+        raise Fail(
+            f"the decorated function is called {getattr(wrapped, '__name__', None)!r} with docstring "
+            f"{short(getattr(wrapped, '__doc__', None))}; keep the original name and docstring (see the chapter)"
+        )
+    return (
+        "retry returns the value, waits base_s·2^r between attempts via sleep, re-raises the last error after "
+        "`attempts` calls, retries only retry_on, and keeps the name and docstring"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 3: registry
+def _subclass(base, name: str, key=None, parent=None, body=None):
+    kwds = {} if key is None else {"key": key}
+    namespace = dict(body or {})
+    return types.new_class(name, (parent or base,), kwds, lambda ns: ns.update(namespace))
+
+
+class _Params:
+    def __init__(self, **params):
+        self.params = params
+
+
+@check(budget_s=BUDGET_S)
+def check_make_registry(fn):
+    Plugin = _run("make_registry()", lambda: fn())
+    if not isinstance(Plugin, type):
+        raise Fail(f"make_registry() should return a class, got {short(Plugin)}")
+    if not isinstance(getattr(Plugin, "registry", None), dict):
+        raise Fail(
+            f"the returned class should have a dict attribute `registry`, got {short(getattr(Plugin, 'registry', None))}"
+        )
+    if Plugin.registry:
+        raise Fail(f"a new registry should start empty, got {short(Plugin.registry)}")
+    init = {"__init__": _Params.__init__}
+    Mean = _run(
+        "class Mean(Plugin, key='mean')", lambda: _subclass(Plugin, "Mean", "mean", body=init)
+    )
+    Median = _run(
+        "class Median(Plugin, key='median')",
+        lambda: _subclass(Plugin, "Median", "median", body=init),
+    )
+    if Plugin.registry.get("mean") is not Mean or Plugin.registry.get("median") is not Median:
+        raise Fail(
+            f"after defining Mean (key 'mean') and Median (key 'median'), registry should map each key to its class, "
+            f"got {short({k: getattr(v, '__name__', v) for k, v in Plugin.registry.items()})}"
+        )
+    # an intermediate base class without a key is not registered; its subclasses are
+    Robust = _run(
+        "class Robust(Plugin) without a key", lambda: _subclass(Plugin, "Robust", body=init)
+    )
+    Trimmed = _run(
+        "class Trimmed(Robust, key='trimmed')",
+        lambda: _subclass(Plugin, "Trimmed", "trimmed", parent=Robust),
+    )
+    if (
+        set(Plugin.registry) != {"mean", "median", "trimmed"}
+        or Plugin.registry.get("trimmed") is not Trimmed
+    ):
+        raise Fail(
+            "after also defining Robust(Plugin) without a key and Trimmed(Robust, key='trimmed'), the registry keys "
+            f"should be ['mean', 'median', 'trimmed'], got {short(sorted(map(str, Plugin.registry)))}"
+        )
+
+    # a duplicate key raises ValueError and keeps the first class
+    def duplicate():
+        try:
+            _subclass(Plugin, "Average", "mean")
+        except ValueError:
+            return "ValueError"
+        return "no error"
+
+    if _run("defining a second class with key 'mean'", duplicate) != "ValueError":
+        raise Fail(
+            "defining a second class with the taken key 'mean' should raise ValueError, it did not"
+        )
+    if Plugin.registry.get("mean") is not Mean:
+        raise Fail(
+            f"after the rejected duplicate, 'mean' should still map to Mean, got {short(getattr(Plugin.registry.get('mean'), '__name__', None))}"
+        )
+    # create
+    made = _run("Plugin.create('median', window=5)", lambda: Plugin.create("median", window=5))
+    if not isinstance(made, Median):
+        raise Fail(
+            f"Plugin.create('median', window=5) should return a Median instance, got {short(made)}"
+        )
+    if getattr(made, "params", None) != {"window": 5}:
+        raise Fail(
+            f"Plugin.create('median', window=5) should pass window=5 to the class, the instance got {short(getattr(made, 'params', None))}"
+        )
+
+    def unknown():
+        try:
+            Plugin.create("mode")
+        except KeyError as exc:
+            return exc
+        return None
+
+    error = _run("Plugin.create('mode')", unknown)
+    if error is None:
+        raise Fail("Plugin.create('mode') for an unknown key should raise KeyError, it did not")
+    text = str(error)
+    if not all(k in text for k in ("mode", "mean", "median", "trimmed")):
+        raise Fail(
+            f"the KeyError for the unknown key 'mode' should name it and the keys that are registered, so the user can fix a typo; got {text}"
+        )
+    # each call makes an independent registry
+    Other = _run("a second make_registry()", lambda: fn())
+    if (
+        Other is Plugin
+        or getattr(Other, "registry", None) is Plugin.registry
+        or getattr(Other, "registry", {1: 1})
+    ):
+        raise Fail(
+            "a second make_registry() should return a new class with its own empty registry; got one that shares "
+            f"the first one's entries {short(sorted(map(str, getattr(Other, 'registry', {}))))}"
+        )
+    return (
+        "make_registry returns a fresh base class whose keyed subclasses (at any depth) register themselves, "
+        "rejects duplicate keys, creates instances with keyword arguments and names the known keys for an unknown one"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 4: vectorise
+def _loop_reference(X, C):
+    labels, distances = [], []
+    for row in np.asarray(X, float):
+        d = ((row - np.asarray(C, float)) ** 2).sum(axis=1)
+        labels.append(int(np.argmin(d)))
+        distances.append(float(d.min()))
+    return np.array(labels, dtype=np.int64), np.array(distances)
+
+
+_HIDDEN_LOOPS = {"vectorize", "apply_along_axis", "frompyfunc", "map"}
+
+
+def _row_loop(fn) -> str | None:
+    """A description of a Python loop over the rows of X in fn's source, or None."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None  # source unavailable (built in, or defined in a way inspect cannot read)
+    func = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda))), None)
+    if func is None or not func.args.args:
+        return None
+    x_name = func.args.args[0].arg
+    for node in ast.walk(func):
+        if isinstance(node, ast.While):
+            return "a while loop"
+        iters = []
+        if isinstance(node, ast.For):
+            iters = [node.iter]
+        elif isinstance(node, ast.comprehension):
+            iters = [node.iter]
+        for it in iters:
+            names = {n.id for n in ast.walk(it) if isinstance(n, ast.Name)}
+            if x_name in names:
+                return f"a Python loop over {ast.unparse(it)}"
+        if isinstance(node, ast.Call):
+            name = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", "")
+            )
+            if name in _HIDDEN_LOOPS and any(
+                isinstance(n, ast.Name) and n.id == x_name for a in node.args for n in ast.walk(a)
+            ):
+                return f"{name}(), which loops in Python"
+    return None
+
+
+@check(budget_s=BUDGET_S)
+def check_nearest_centroid_numpy(fn):
+    rng = np.random.default_rng(9)
+    cases = []
+    for n, k, d in ((50, 4, 3), (200, 10, 64), (1, 1, 1), (30, 1, 5), (25, 6, 1)):
+        cases.append((f"X {n}×{d}, C {k}×{d}", rng.normal(size=(n, d)), rng.normal(size=(k, d))))
+    C_tie = rng.normal(size=(3, 4))
+    C_tie = np.vstack([C_tie, C_tie[1]])  # centroid 3 duplicates centroid 1
+    cases.append(("C with a duplicated centroid (a tie)", rng.normal(size=(40, 4)), C_tie))
+    X_exact = np.vstack([C_tie[1], C_tie[0]])
+    cases.append(("rows equal to a duplicated centroid", X_exact, C_tie))
+    cases.append(
+        (
+            "uint8 pixels (0..255)",
+            rng.integers(0, 256, size=(20, 8)).astype(np.uint8),
+            rng.integers(0, 256, size=(5, 8)).astype(np.uint8),
+        )
+    )
+    cases.append(("empty X (0 rows)", np.empty((0, 3)), rng.normal(size=(4, 3))))
+    for what, X, C in cases:
+        X_before, C_before = X.copy(), C.copy()
+        got = call(fn, X, C)
+        if not (isinstance(got, tuple) and len(got) == 2):
+            raise Fail(f"for {what}, return a tuple (labels, distances), got {short(got)}")
+        labels, distances = (np.asarray(v) for v in got)
+        if not (np.array_equal(X, X_before) and np.array_equal(C, C_before)):
+            raise Fail(f"for {what}, your function changed its input arrays; compute on new arrays")
+        want_labels, want_d = _loop_reference(X, C)
+        if labels.shape != want_labels.shape or distances.shape != want_d.shape:
+            raise Fail(
+                f"for {what}, labels and distances should both have shape {want_labels.shape}, "
+                f"got {labels.shape} and {distances.shape}"
+            )
+        if len(labels) and not np.issubdtype(labels.dtype, np.integer):
+            raise Fail(
+                f"for {what}, labels should be integer indices into C, got dtype {labels.dtype}"
+            )
+        if not np.array_equal(labels, want_labels):
+            i = int(np.flatnonzero(labels != want_labels)[0])
+            tie = (
+                "; on a tie the loop keeps the lowest index"
+                if "tie" in what or "duplicated" in what
+                else ""
+            )
+            raise Fail(
+                f"for {what}, row {i} should get label {want_labels[i]}, got {labels[i]}{tie}"
+            )
+        if not np.allclose(distances, want_d, rtol=1e-9, atol=1e-9):
+            i = int(np.argmax(np.abs(distances - want_d)))
+            raise Fail(
+                f"for {what}, row {i} should have squared distance {want_d[i]:.6g} to its nearest centroid, got {distances[i]:.6g}"
+            )
+    loop = _row_loop(fn)
+    if loop:
+        raise Fail(
+            f"the results are right, but the function uses {loop}: let NumPy broadcast over the rows instead"
+        )
+    return (
+        "nearest_centroid_numpy matches the loop's labels (ties to the lowest index) and squared distances on 9 inputs, "
+        "including empty, uint8 and one-centroid cases, without a Python loop over rows or changing its inputs"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 5: circuit breaker
+class _Dependency:
+    """A fake feature service: ``healthy`` decides whether a call succeeds."""
+
+    def __init__(self):
+        self.healthy, self.calls = True, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        if not self.healthy:
+            raise ConnectionError("feature service down")
+        return x * 10
+
+
+def _fallback(x):
+    return -x
+
+
+@check(budget_s=BUDGET_S)
+def check_make_breaker(fn):
+    for threshold, reset in ((3, 5.0), (2, 1.5)):
+        dep, clock = _Dependency(), FakeClock(100.0)
+        guarded = _run(
+            f"make_breaker(fn, failure_threshold={threshold}, reset_after_s={reset}, ...)",
+            lambda dep=dep, clock=clock, threshold=threshold, reset=reset: fn(
+                dep,
+                failure_threshold=threshold,
+                reset_after_s=reset,
+                clock=clock,
+                fallback=_fallback,
+            ),
+        )
+        if not callable(guarded):
+            raise Fail(f"make_breaker should return a function, got {short(guarded)}")
+
+        def use(x, guarded=guarded):
+            return _run(f"guarded({x})", lambda: guarded(x))
+
+        setting = f"failure_threshold={threshold}"
+        first = use(4)
+        if first != 40 or dep.calls != 1:
+            raise Fail(
+                f"while the dependency is healthy, guarded(4) should return its answer 40 after one call, "
+                f"got {short(first)} after {dep.calls} call(s)"
+            )
+        # failures below the threshold, then a success resets the count
+        dep.healthy = False
+        for i in range(threshold - 1):
+            got = use(i + 1)
+            if got != -(i + 1):
+                raise Fail(
+                    f"when the dependency raises, guarded({i + 1}) should return fallback({i + 1}) = {-(i + 1)}, got {short(got)}"
+                )
+        dep.healthy = True
+        if use(5) != 50:
+            raise Fail(
+                f"with {setting}, {threshold - 1} failure(s) must not open the breaker: guarded(5) should return 50"
+            )
+        dep.healthy = False
+        calls_before = dep.calls
+        for _ in range(threshold - 1):
+            use(1)
+        if dep.calls != calls_before + threshold - 1:
+            raise Fail(
+                f"with {setting}, a success should reset the count of consecutive failures; the breaker opened after "
+                f"{dep.calls - calls_before} new failure(s)"
+            )
+        use(1)  # the threshold-th consecutive failure opens it
+        calls_before = dep.calls
+        clock.advance(reset * 0.5)
+        got = use(7)
+        if dep.calls != calls_before:
+            raise Fail(
+                f"with {setting}, {threshold} consecutive failures should open the breaker, but the next call still reached the dependency"
+            )
+        if got != -7:
+            raise Fail(
+                f"while the breaker is open, guarded(7) should return fallback(7) = -7 at once, got {short(got)}"
+            )
+        # after reset_after_s: one trial; a failed trial reopens and restarts the pause
+        clock.advance(reset * 0.5 + 0.01)
+        use(8)
+        if dep.calls != calls_before + 1:
+            raise Fail(
+                f"reset_after_s={reset} after opening (on the clock you were given), the next call should be a single "
+                f"trial call to the dependency, it made {dep.calls - calls_before} call(s)"
+            )
+        calls_before = dep.calls
+        clock.advance(reset * 0.9)
+        use(9)
+        if dep.calls != calls_before:
+            raise Fail(
+                "a failed trial call should open the breaker again for a full reset_after_s; the dependency was called "
+                f"{reset * 0.9:g} s later"
+            )
+        # a successful trial closes it
+        clock.advance(reset * 0.2)
+        dep.healthy = True
+        got = use(3)
+        if got != 30:
+            raise Fail(
+                f"after the pause, with the dependency healthy again, the trial guarded(3) should return 30, got {short(got)}"
+            )
+        dep.healthy = False
+        calls_before = dep.calls
+        for _ in range(threshold - 1):
+            use(1)
+        if dep.calls != calls_before + threshold - 1:
+            raise Fail(
+                f"a successful trial should close the breaker with a fresh count: {threshold - 1} new failure(s) must all reach "
+                f"the dependency, {dep.calls - calls_before} did"
+            )
+    return (
+        "make_breaker passes calls through while healthy, opens after exactly failure_threshold consecutive failures, "
+        "answers with the fallback while open, makes one trial after reset_after_s on the given clock, "
+        "closes on success and reopens on failure"
+    )
