@@ -841,6 +841,39 @@ def validate_batch_other_wording(batch):
     return problems
 
 
+def validate_batch_rule_table(batch):
+    """A table of rules walked in one loop; messages in the form 'rule — count — example'."""
+    allowed = {
+        "species": ({"Adelie", "Chinstrap", "Gentoo"}, False),
+        "island": ({"Biscoe", "Dream", "Torgersen"}, False),
+        "sex": ({"female", "male"}, True),
+    }
+    ranges = {"body_mass_g": (2000, 7000), "flipper_length_mm": (150, 250)}
+    problems = [f"MISSING — column {c}" for c in _REQUIRED if c not in batch]
+    for column in _REQUIRED:
+        if column not in batch:
+            continue
+        values = batch[column]
+        if column in allowed:
+            ok_values, missing_ok = allowed[column]
+            bad = values[[not ((pd.isna(v) and missing_ok) or v in ok_values) for v in values]]
+        elif column in ranges:
+            if not pd.api.types.is_numeric_dtype(values):
+                problems.append(f"{column} — dtype {values.dtype} is not numeric")
+                continue
+            low, high = ranges[column]
+            bad = values.dropna()[~values.dropna().between(low, high)]
+        else:
+            continue
+        if len(bad):
+            problems.append(f"{column} — {len(bad)} bad — {bad.iloc[0]!r}")
+    if set(_KEY) <= set(batch.columns):
+        groups = batch.groupby(_KEY, dropna=False).size()
+        if (groups > 1).any():
+            problems.append(f"duplicate keys — {int((groups > 1).sum())} key(s) repeated")
+    return problems
+
+
 WRONG = {
     "check_species_mass_by_island": [
         sql_counts_all_rows,
@@ -928,5 +961,5 @@ RIGHT = {
         manifests_fixed_width_and_counter,
         manifests_with_partition_and_pandas,
     ],
-    "check_validate_batch": [validate_batch_other_wording],
+    "check_validate_batch": [validate_batch_other_wording, validate_batch_rule_table],
 }

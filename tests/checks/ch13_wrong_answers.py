@@ -39,6 +39,7 @@ def quantize_symmetric(x):
 
 
 def quantize_divides_by_256(x):
+    """Divides the range by 256 levels instead of 255 steps."""
     lo, hi = min(float(x.min()), 0.0), max(float(x.max()), 0.0)
     scale = (hi - lo) / 256 if hi > lo else 1.0
     zero_point = int(round(-lo / scale))
@@ -48,6 +49,7 @@ def quantize_divides_by_256(x):
 
 # ---------------------------------------------------------------- Exercise 2: latency_percentiles
 def latency_times_warmup_too(fn, *, warmup, repeats, clock=time.perf_counter):
+    """Times the warm-up calls along with the measured ones."""
     durations = []
     for _ in range(warmup + repeats):
         start = clock()
@@ -58,6 +60,7 @@ def latency_times_warmup_too(fn, *, warmup, repeats, clock=time.perf_counter):
 
 
 def latency_one_stopwatch(fn, *, warmup, repeats, clock=time.perf_counter):
+    """One stopwatch around all calls: a mean, reported as both percentiles."""
     for _ in range(warmup):
         fn()
     start = clock()
@@ -68,6 +71,7 @@ def latency_one_stopwatch(fn, *, warmup, repeats, clock=time.perf_counter):
 
 
 def latency_in_seconds(fn, *, warmup, repeats, clock=time.perf_counter):
+    """Reports the percentiles in seconds, not milliseconds."""
     for _ in range(warmup):
         fn()
     durations = []
@@ -80,6 +84,7 @@ def latency_in_seconds(fn, *, warmup, repeats, clock=time.perf_counter):
 
 
 def latency_sorted_index(fn, *, warmup, repeats, clock=time.perf_counter):
+    """Indexes the sorted durations instead of interpolating like np.percentile."""
     for _ in range(warmup):
         fn()
     durations = []
@@ -95,6 +100,7 @@ def latency_sorted_index(fn, *, warmup, repeats, clock=time.perf_counter):
 
 
 def latency_skips_warmup(fn, *, warmup, repeats, clock=time.perf_counter):
+    """Never runs the warm-up calls."""
     durations = []
     for _ in range(repeats):
         start = clock()
@@ -106,6 +112,7 @@ def latency_skips_warmup(fn, *, warmup, repeats, clock=time.perf_counter):
 
 # ---------------------------------------------------------------- Exercise 3: magnitude_prune
 def prune_by_signed_value(weights, sparsity):
+    """Ranks by signed value, so large negative weights are pruned."""
     k = int(round(sparsity * weights.size))
     pruned = weights.copy()
     pruned.flat[np.argsort(weights, axis=None)[:k]] = 0
@@ -113,12 +120,14 @@ def prune_by_signed_value(weights, sparsity):
 
 
 def prune_in_place(weights, sparsity):
+    """Prunes the caller's array in place."""
     k = int(round(sparsity * weights.size))
     weights.flat[np.argsort(np.abs(weights), axis=None)[:k]] = 0
     return weights
 
 
 def prune_each_row(weights, sparsity):
+    """Prunes the same fraction in every row instead of over the whole matrix."""
     pruned = weights.copy()
     for row in pruned.reshape(pruned.shape[0], -1):
         k = int(round(sparsity * row.size))
@@ -127,6 +136,7 @@ def prune_each_row(weights, sparsity):
 
 
 def prune_truncates_count(weights, sparsity):
+    """int() truncates k instead of rounding it."""
     k = int(sparsity * weights.size)
     pruned = weights.copy()
     pruned.flat[np.argsort(np.abs(weights), axis=None)[:k]] = 0
@@ -135,6 +145,7 @@ def prune_truncates_count(weights, sparsity):
 
 # ---------------------------------------------------------------- Exercise 4: storage_bytes
 def storage_csr_values_only(weights):
+    """Counts only the non-zero values as the CSR size."""
     import zlib
 
     nonzero = np.count_nonzero(weights)
@@ -146,6 +157,7 @@ def storage_csr_values_only(weights):
 
 
 def storage_forgets_indptr(weights):
+    """Counts CSR values and column indices but not the row pointers."""
     import zlib
 
     csr = scipy.sparse.csr_array(weights)
@@ -157,6 +169,7 @@ def storage_forgets_indptr(weights):
 
 
 def storage_counts_elements(weights):
+    """Reports the number of elements as the dense size in bytes."""
     import zlib
 
     csr = scipy.sparse.csr_array(weights)
@@ -168,6 +181,7 @@ def storage_counts_elements(weights):
 
 
 def storage_compresses_float64(weights):
+    """Compresses a float64 copy instead of the float32 bytes."""
     import zlib
 
     csr = scipy.sparse.csr_array(weights)
@@ -180,26 +194,31 @@ def storage_compresses_float64(weights):
 
 # ---------------------------------------------------------------- Exercise 5: choose_variant
 def choose_by_p50(results, *, max_bytes, max_p95_ms):
+    """Checks the latency budget against p50 instead of p95."""
     fits = results[(results["bytes"] <= max_bytes) & (results["p50_ms"] <= max_p95_ms)]
     return None if fits.empty else fits["accuracy"].idxmax()
 
 
 def choose_ignores_size(results, *, max_bytes, max_p95_ms):
+    """Forgets the size budget."""
     fits = results[results["p95_ms"] <= max_p95_ms]
     return None if fits.empty else fits["accuracy"].idxmax()
 
 
 def choose_smallest(results, *, max_bytes, max_p95_ms):
+    """Picks the smallest feasible variant instead of the most accurate."""
     fits = results[(results["bytes"] <= max_bytes) & (results["p95_ms"] <= max_p95_ms)]
     return None if fits.empty else fits["bytes"].idxmin()
 
 
 def choose_without_tie_break(results, *, max_bytes, max_p95_ms):
+    """idxmax takes the first of two equally accurate variants, whatever their size."""
     fits = results[(results["bytes"] <= max_bytes) & (results["p95_ms"] <= max_p95_ms)]
     return None if fits.empty else fits["accuracy"].idxmax()
 
 
 def choose_first_row_when_nothing_fits(results, *, max_bytes, max_p95_ms):
+    """Ships the first row when nothing fits instead of returning None."""
     fits = results[(results["bytes"] <= max_bytes) & (results["p95_ms"] <= max_p95_ms)]
     if fits.empty:
         return results.index[0]
