@@ -292,7 +292,7 @@ class Comparison:
         if self.tie(a, b):
             return f"{a} and {b} tie: their ranges across trials overlap"
         fast, slow = sorted((a, b), key=lambda n: self[n].median_ms)
-        return f"{fast} is {self.ratio(slow, fast):.1f}× faster than {slow} (ranges do not overlap)"
+        return f"{fast} is {self.ratio(slow, fast):.2f}× faster than {slow} (ranges do not overlap)"
 
     def table(self):
         """A DataFrame, one row per candidate, in ms per call and rows per second."""

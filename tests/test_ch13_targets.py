@@ -200,3 +200,33 @@ def test_onnx_runtime_beats_eager_pytorch_at_batch_1(tmp_path):
     assert eager_p50 / runtime_p50 >= 1.2, (
         f"ONNX Runtime only {eager_p50 / runtime_p50:.2f}× faster than eager"
     )
+
+
+def test_reduce_range_keeps_int8_products_below_int16_saturation(tmp_path):
+    """Chapter 13 quantizes with reduce_range=True so that ONNX Runtime's u8s8 kernels are
+    exact on CPUs without VNNI: a pair of uint8 × int8 products summed into int16 cannot
+    overflow when |weights| ≤ 64 (255 · 64 · 2 = 32,640 ≤ 32,767). Full-range weights can."""
+    pytest.importorskip("onnxruntime")
+    onnx = pytest.importorskip("onnx")
+    from onnx import numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    mlp_onnx(tmp_path / "fp32.onnx")
+
+    def largest_weight(reduce_range):
+        quantize_dynamic(
+            tmp_path / "fp32.onnx",
+            tmp_path / "int8.onnx",
+            weight_type=QuantType.QInt8,
+            reduce_range=reduce_range,
+        )
+        weights = [
+            numpy_helper.to_array(t)
+            for t in onnx.load(tmp_path / "int8.onnx").graph.initializer
+            if t.data_type == onnx.TensorProto.INT8 and len(t.dims) == 2
+        ]
+        assert len(weights) == 3
+        return max(int(np.abs(w.astype(np.int32)).max()) for w in weights)
+
+    assert 255 * largest_weight(True) * 2 <= 32767
+    assert 255 * largest_weight(False) * 2 > 32767, "full-range weights can saturate int16 pairs"

@@ -88,7 +88,7 @@ def test_overlapping_ranges_are_a_tie_and_the_verdict_says_so():
     assert result.tie("a", "b") and result.tie("b", "a")
     assert not result.tie("a", "c")
     assert result.verdict("a", "b") == "a and b tie: their ranges across trials overlap"
-    assert result.verdict("c", "a") == "a is 2.5× faster than c (ranges do not overlap)"
+    assert result.verdict("c", "a") == "a is 2.54× faster than c (ranges do not overlap)"
 
 
 def test_warmup_calls_are_not_timed():
