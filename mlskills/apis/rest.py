@@ -198,7 +198,7 @@ def create_app(
     )
 
     def key_with_scope(scope: str):
-        def dependency(x_api_key: Annotated[str | None, Header()] = None) -> str:
+        async def dependency(x_api_key: Annotated[str | None, Header()] = None) -> str:
             if x_api_key is None:
                 raise HTTPException(
                     401, "missing X-API-Key header", headers={"WWW-Authenticate": "ApiKey"}
@@ -235,12 +235,12 @@ def create_app(
         return JSONResponse({"detail": "internal server error"}, status_code=500)
 
     @app.get("/health", tags=["operations"])
-    def health() -> dict:
+    async def health() -> dict:
         """Liveness: the process is up and answering."""
         return {"status": "ok"}
 
     @app.get("/ready", tags=["operations"])
-    def ready() -> JSONResponse:
+    async def ready() -> JSONResponse:
         """Readiness: a model is loaded, so traffic may be sent here."""
         if state["model"] is None:
             return JSONResponse({"status": "loading"}, status_code=503)
@@ -252,7 +252,7 @@ def create_app(
         tags=["v1"],
         dependencies=[key_with_scope("predict")],
     )
-    def predict_v1(penguin: PenguinV1) -> PredictionV1:
+    async def predict_v1(penguin: PenguinV1) -> PredictionV1:
         species, p = loaded().predict([penguin.row()])[0]
         return PredictionV1(species=species, probability=round(p, 6))
 
@@ -262,7 +262,7 @@ def create_app(
         tags=["v1"],
         dependencies=[key_with_scope("predict")],
     )
-    def predict_batch_v1(batch: BatchV1) -> BatchPredictionV1:
+    async def predict_batch_v1(batch: BatchV1) -> BatchPredictionV1:
         rows = [item.row() for item in batch.items]
         return BatchPredictionV1(
             predictions=[
@@ -276,7 +276,7 @@ def create_app(
         tags=["v2"],
         dependencies=[key_with_scope("predict")],
     )
-    def predict_v2(penguin: PenguinV2) -> PredictionV2:
+    async def predict_v2(penguin: PenguinV2) -> PredictionV2:
         model = loaded()
         p = model.predict_proba([penguin.row()])[0]
         best = int(p.argmax())
@@ -288,7 +288,7 @@ def create_app(
         )
 
     @app.post("/{version}/predict", tags=["operations"], include_in_schema=False)
-    def unknown_version(version: str) -> None:
+    async def unknown_version(version: str) -> None:
         raise HTTPException(
             404, f"unknown API version {version!r}; available: {', '.join(VERSIONS)}"
         )
@@ -317,7 +317,7 @@ def create_app(
         return record(feedback, idempotency_key)[0]
 
     @app.get("/v1/feedback", tags=["v1"], dependencies=[key_with_scope("feedback")])
-    def feedback_count() -> dict:
+    async def feedback_count() -> dict:
         return {"count": len(state["feedback"])}
 
     @app.websocket("/v1/stream")
@@ -350,14 +350,14 @@ def create_app(
     if chaos:
 
         @app.post("/chaos/flaky-predict", response_model=PredictionV1, tags=["chaos"])
-        def flaky_predict(penguin: PenguinV1) -> PredictionV1:
+        async def flaky_predict(penguin: PenguinV1) -> PredictionV1:
             """Fails with 503 twice, then answers, in turn (a service that is restarting)."""
             with lock:
                 state["flaky_calls"] += 1
                 attempt = state["flaky_calls"]
             if attempt % 3 != 0:
                 raise HTTPException(503, "temporarily unavailable", headers={"Retry-After": "0"})
-            return predict_v1(penguin)
+            return await predict_v1(penguin)
 
         @app.post(
             "/chaos/feedback", response_model=FeedbackReceipt, status_code=201, tags=["chaos"]
