@@ -368,16 +368,22 @@ def check_make_registry(fn):
         raise Fail(
             f"the KeyError for the unknown key 'mode' should name it and the keys that are registered, so the user can fix a typo; got {text}"
         )
-    # each call makes an independent registry
+    # each call makes an independent registry, and leaves the first one alone
     Other = _run("a second make_registry()", lambda: fn())
-    if (
-        Other is Plugin
-        or getattr(Other, "registry", None) is Plugin.registry
-        or getattr(Other, "registry", {1: 1})
-    ):
+    first_keys = sorted(map(str, Plugin.registry))
+    other_registry = getattr(Other, "registry", None)
+    if Other is Plugin or other_registry is Plugin.registry:
         raise Fail(
-            "a second make_registry() should return a new class with its own empty registry; got one that shares "
-            f"the first one's entries {short(sorted(map(str, getattr(Other, 'registry', {}))))}"
+            "a second make_registry() should return a new class with a registry of its own, got the same one"
+        )
+    if first_keys != ["mean", "median", "trimmed"]:
+        raise Fail(
+            f"calling make_registry() again changed the first registry: its keys became {short(first_keys)}; "
+            "each call should create its own dict"
+        )
+    if other_registry != {}:
+        raise Fail(
+            f"a second make_registry() should start with an empty registry, got {short(other_registry)}"
         )
     return (
         "make_registry returns a fresh base class whose keyed subclasses (at any depth) register themselves, "
