@@ -49,10 +49,10 @@ pb2, pb2_grpc = _generate()
 
 #: (lowest allowed, highest allowed) per field, the same limits as the REST contract.
 LIMITS = {
-    "bill_length_mm": (0, 100),
-    "bill_depth_mm": (0, 50),
-    "flipper_length_mm": (0, 300),
-    "body_mass_g": (0, 10_000),
+    "bill_length_mm": (10, 100),
+    "bill_depth_mm": (5, 50),
+    "flipper_length_mm": (100, 300),
+    "body_mass_g": (1000, 10_000),
 }
 
 
@@ -60,10 +60,8 @@ def validation_error(penguin) -> str | None:
     """Why ``penguin`` is invalid (first problem), or None."""
     for name, (lo, hi) in LIMITS.items():
         value = getattr(penguin, name)
-        if not math.isfinite(value) or not lo < value <= hi:
-            return (
-                f"{name} must be > {lo} and <= {hi}, got {value} (a missing field arrives as 0.0)"
-            )
+        if not math.isfinite(value) or not lo <= value <= hi:
+            return f"{name} must be between {lo} and {hi}, got {value} (a missing field arrives as 0.0)"
     return None
 
 

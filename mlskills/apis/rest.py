@@ -64,12 +64,16 @@ class Strict(BaseModel):
 
 
 class PenguinV1(Strict):
-    """One bird's measurements (v1: body mass in grams)."""
+    """One bird's measurements (v1: body mass in grams).
 
-    bill_length_mm: float = Field(gt=0, le=100, description="culmen length, mm")
-    bill_depth_mm: float = Field(gt=0, le=50, description="culmen depth, mm")
-    flipper_length_mm: float = Field(gt=0, le=300, description="flipper length, mm")
-    body_mass_g: float = Field(gt=0, le=10_000, description="body mass, g")
+    The ranges are generous bounds on a real adult penguin: wide enough for any bird, narrow
+    enough to refuse a value in the wrong unit (a mass of 3.75 sent in kilograms).
+    """
+
+    bill_length_mm: float = Field(ge=10, le=100, description="culmen length, mm")
+    bill_depth_mm: float = Field(ge=5, le=50, description="culmen depth, mm")
+    flipper_length_mm: float = Field(ge=100, le=300, description="flipper length, mm")
+    body_mass_g: float = Field(ge=1000, le=10_000, description="body mass, g")
 
     def row(self) -> list[float]:
         return [self.bill_length_mm, self.bill_depth_mm, self.flipper_length_mm, self.body_mass_g]
@@ -78,10 +82,10 @@ class PenguinV1(Strict):
 class PenguinV2(Strict):
     """v2: body mass in **kilograms** (breaking), and an optional island (compatible)."""
 
-    bill_length_mm: float = Field(gt=0, le=100, description="culmen length, mm")
-    bill_depth_mm: float = Field(gt=0, le=50, description="culmen depth, mm")
-    flipper_length_mm: float = Field(gt=0, le=300, description="flipper length, mm")
-    body_mass_kg: float = Field(gt=0, le=10, description="body mass, kg")
+    bill_length_mm: float = Field(ge=10, le=100, description="culmen length, mm")
+    bill_depth_mm: float = Field(ge=5, le=50, description="culmen depth, mm")
+    flipper_length_mm: float = Field(ge=100, le=300, description="flipper length, mm")
+    body_mass_kg: float = Field(ge=1, le=10, description="body mass, kg")
     island: Literal["Biscoe", "Dream", "Torgersen"] | None = Field(
         default=None, description="where the bird was measured (logged, not used by the model)"
     )
