@@ -214,7 +214,7 @@ def _run_learner_test(test_fn, implementation, label: str) -> _LearnerTest:
     return _LearnerTest(None, returned, printed.getvalue(), "")
 
 
-@check(budget_s=12)
+@check(budget_s=10)
 def check_test_scaling_uses_train_statistics_only(test_fn):
     if not callable(test_fn):
         raise Fail(f"expected a test function, got {type(test_fn).__name__} {short(test_fn)}")

@@ -333,7 +333,7 @@ def _as_score(got, name: str) -> float:
     return value
 
 
-@check(budget_s=15)
+@check(budget_s=10)
 def check_honest_cv_accuracy(fn):
     X, y = selection_data(n=50, p=2000, informative=0, seed=1)
     got = _as_score(call(fn, X, y, 10, 1), "honest_cv_accuracy")

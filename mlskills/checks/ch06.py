@@ -110,7 +110,7 @@ def _check_mean_bar_chart(fig, df, category, value, unit):
         raise Fail(f"{where}: bar lengths must start at zero, but the y axis starts at {bottom:g}")
 
 
-@check(budget_s=15)
+@check(budget_s=10)
 def check_mean_bar_chart(fn):
     penguins = _penguins()
     cases = [

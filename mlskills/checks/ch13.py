@@ -79,7 +79,7 @@ def _scale_hint(x: np.ndarray, scale: float, lo: float, hi: float) -> str:
     return "follow steps 1 and 2 of the exercise"
 
 
-@check(budget_s=10)
+@check(budget_s=5)
 def check_quantize_uint8(fn):
     for x, what in _quantize_cases():
         original = x.copy()
@@ -279,7 +279,7 @@ def _check_pruned(fn, weights: np.ndarray, sparsity: float, what: str) -> None:
         )
 
 
-@check(budget_s=10)
+@check(budget_s=8)
 def check_magnitude_prune(fn):
     rng = np.random.default_rng(3)
     weights = rng.normal(0, 1, size=(16, 32)).astype(np.float32)
