@@ -172,6 +172,31 @@ def test_the_live_response_conforms_to_the_openapi_contract_and_a_rename_does_no
     assert contract.violations(openapi, "/v1/predict", {**live, "probability": "high"})
 
 
+PUBLISHED = ROOT / "tests" / "contracts" / "penguin-api-openapi.json"
+
+
+def test_v1_and_v2_still_honour_the_published_contract(client):
+    """The contract test of a client team: today's server against the document it published.
+
+    tests/contracts/penguin-api-openapi.json is the OpenAPI document as released. Renaming,
+    removing or retyping a response field makes this test fail, whatever the server's own
+    code and tests say. Replace the file only for a deliberate, compatible release:
+    ``json.dumps(rest.create_app(model, keys).openapi(), indent=1, sort_keys=True)``.
+    """
+    published = json.loads(PUBLISHED.read_text())
+    v2 = {**{k: v for k, v in BIRD.items() if k != "body_mass_g"}, "body_mass_kg": 3.75}
+    calls = [
+        ("/v1/predict", BIRD),
+        ("/v1/predict/batch", {"items": [BIRD, BIRD]}),
+        ("/v2/predict", v2),
+    ]
+    for path, body in calls:
+        response = client.post(path, json=body)
+        assert response.status_code == 200, (path, response.text)
+        assert contract.violations(published, path, response.json()) == [], path
+    assert set(published["paths"]) <= set(client.get("/openapi.json").json()["paths"])
+
+
 def test_the_contract_lists_the_public_paths(model):
     paths = set(rest.create_app(model, KEYS).openapi()["paths"])
     assert paths == {
