@@ -338,10 +338,11 @@ def _value_mentioned(text: str, value: float, unit: str) -> bool:
     return False
 
 
-def _without_numbers(text: str, unit: str, ylabel: str) -> str:
-    """The text with the y label and the numbers-with-units removed (to look for the bar count)."""
+def _says_count(text: str, n: int, ylabel: str) -> bool:
+    """The bar count as a word or a number of its own (not a digit of 3,700.7 or of the y label)."""
     text = re.sub(re.escape(ylabel), " ", text, flags=re.IGNORECASE)
-    return re.sub(rf"(?<![\w.])({_NUMBER})\s?{re.escape(unit)}", " ", text)
+    number = rf"(?<![\d.,]){n}(?![.,]?\d)"
+    return bool(re.search(rf"{number}|\b{_WORDS[n]}\b", text, re.IGNORECASE))
 
 
 _WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -380,8 +381,7 @@ def check_bar_alt_text(fn):
             raise Fail(f"{where}: say what kind of chart it is ('bar chart'); got {got!r}")
         if ylabel.lower() not in got.lower():
             raise Fail(f"{where}: name what is measured, i.e. the y label {ylabel!r}; got {got!r}")
-        rest = _without_numbers(got, unit, ylabel)
-        if not re.search(rf"\b({len(labels)}|{_WORDS[len(labels)]})\b", rest, re.IGNORECASE):
+        if not _says_count(got, len(labels), ylabel):
             raise Fail(f"{where}: say how many bars there are ({len(labels)}); got {got!r}")
         for role, extreme in (("highest", max(heights)), ("lowest", min(heights))):
             candidates = [label for label, h in zip(labels, heights, strict=True) if h == extreme]

@@ -518,6 +518,17 @@ def alt_text_from_patches_whole_numbers(ax, unit):
     )
 
 
+def alt_text_groups_first(ax, unit):
+    """Counts 'groups', puts the extremes first and the measure last, values to two decimals."""
+    labels, heights = _bars_of(ax)
+    ranked = sorted(zip(heights, labels, strict=True))
+    (low_value, low), (top_value, top) = ranked[0], ranked[-1]
+    return (
+        f"{top} is highest ({top_value:.2f} {unit}) and {low} lowest ({low_value:.2f} {unit}) among "
+        f"{len(labels)} groups in this bar chart of {ax.get_ylabel()}."
+    )
+
+
 WRONG = {
     "check_mean_bar_chart": [
         bar_chart_of_sums,
@@ -580,5 +591,9 @@ RIGHT = {
         styles_upper_case_reversed_palette,
     ],
     "check_zero_baseline": [baseline_with_autoscale, baseline_quarter_headroom],
-    "check_bar_alt_text": [alt_text_rounded_half_up, alt_text_from_patches_whole_numbers],
+    "check_bar_alt_text": [
+        alt_text_rounded_half_up,
+        alt_text_from_patches_whole_numbers,
+        alt_text_groups_first,
+    ],
 }
