@@ -434,3 +434,98 @@ def test_the_chapter_stores_its_deterministic_findings():
     for code in ("UNAUTHENTICATED", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED"):
         assert code in status
     assert "servers still running: False False" in stored_text("stop")
+
+
+# ---------------------------------------------------------------- generous floors on what the prose claims
+def test_bytes_on_the_wire_follow_framing(model, tmp_path, grpc_stub):
+    """REST repeats its headers per call; gRPC unary costs less than half; a batch amortises."""
+    import httpx2
+
+    path = model.save(tmp_path / "model.json")
+    env = {"PENGUIN_API_KEYS": json.dumps({READER: ["predict"]})}
+    command = [sys.executable, "-m", "mlskills.apis.rest", "--port", "{port}", "--model", str(path)]
+
+    def per_call(port, call_factory, calls=20):
+        with ByteCounter(port) as counter:
+            call = call_factory(counter.port)
+            call()
+            counter.reset()
+            for _ in range(calls):
+                call()
+            return (counter.up + counter.down) / calls
+
+    with Service(command, ready="http", path="/health", env=env) as api:
+
+        def rest_call(body, route):
+            def factory(port):
+                client = httpx2.Client(
+                    base_url=f"http://127.0.0.1:{port}", headers={"X-API-Key": READER}
+                )
+                return lambda: client.post(route, json=body).raise_for_status()
+
+            return factory
+
+        rest_one = per_call(api.port, rest_call(BIRD, "/v1/predict"))
+        rest_batch = (
+            per_call(api.port, rest_call({"items": [BIRD] * 100}, "/v1/predict/batch")) / 100
+        )
+    assert 300 < rest_one < 1000, rest_one
+    assert rest_batch < rest_one / 3, (rest_batch, rest_one)
+
+
+def test_grpc_unary_costs_less_than_half_of_a_rest_request_on_the_wire(model):
+    server, port = grpc_service.serve(model, {READER})
+    try:
+        with (
+            ByteCounter(port) as counter,
+            grpc.insecure_channel(f"127.0.0.1:{counter.port}") as channel,
+        ):
+            stub = grpc_service.pb2_grpc.PenguinClassifierStub(channel)
+            message, auth = grpc_service.pb2.Penguin(**BIRD), (("x-api-key", READER),)
+            stub.Predict(message, metadata=auth, timeout=5)
+            counter.reset()
+            for _ in range(20):
+                stub.Predict(message, metadata=auth, timeout=5)
+            per_call = (counter.up + counter.down) / 20
+    finally:
+        server.stop(grace=None).wait()
+    assert per_call < 300, per_call  # the chapter's REST request is ~500 bytes (test above: > 300)
+
+
+def test_a_batch_costs_far_less_per_bird_than_one_request_per_bird(client):
+    """A generous floor (5×) on a ratio the chapter measures at well above 10×, in-process."""
+    from threadpoolctl import threadpool_limits
+
+    from mlskills import measure
+
+    batch = {"items": [BIRD] * 100}
+    with threadpool_limits(1):
+        timing = measure.compare(
+            {
+                "one": lambda: client.post("/v1/predict", json=BIRD),
+                "batch": lambda: client.post("/v1/predict/batch", json=batch),
+            },
+            threads=1,
+            rows_per_call={"one": 1, "batch": 100},
+            trials=3,
+            repeats=10,
+        )
+    per_bird_one = timing["one"].median_ms
+    per_bird_batch = timing["batch"].median_ms / 100
+    assert per_bird_one / per_bird_batch >= 5, (per_bird_one, per_bird_batch)
+
+
+def test_messagepack_encodes_and_decodes_faster_than_json(batch):
+    """A generous floor (2×) on a ratio the chapter measures at several times that."""
+    from mlskills import measure
+
+    codecs = {
+        name: (lambda e=e, d=d: d(e(batch)))
+        for name, (e, d) in formats.FORMATS.items()
+        if name in ("JSON", "MessagePack")
+    }
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        timing = measure.compare(codecs, threads=1, trials=3, repeats=5)
+    assert timing.ratio("JSON", "MessagePack") >= 2, timing.table()
