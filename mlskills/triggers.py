@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -79,11 +80,21 @@ def drift_schedule(batch: int) -> dict:
 
 
 def stream(
-    seed: int, batches: int = 60, size: int = 400, *, drift: bool = True
+    seed: int,
+    batches: int = 60,
+    size: int = 400,
+    *,
+    drift: bool = True,
+    schedule: Callable[[int], dict] | None = None,
 ) -> list[pd.DataFrame]:
-    """``batches`` hourly batches of ``size`` rows; with ``drift``, drift_schedule applies."""
+    """``batches`` hourly batches of ``size`` rows.
+
+    With ``drift``, :func:`drift_schedule` applies; ``schedule(batch)`` replaces it with your
+    own keyword arguments of :func:`readings` (for example concept drift alone).
+    """
     rng = np.random.default_rng(seed)
-    return [readings(rng, size, **(drift_schedule(b) if drift else {})) for b in range(batches)]
+    plan = schedule or (drift_schedule if drift else (lambda batch: {}))
+    return [readings(rng, size, **plan(b)) for b in range(batches)]
 
 
 def run_function(*args: str, timeout: float = 120) -> dict:
