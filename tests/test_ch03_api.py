@@ -437,7 +437,7 @@ def test_the_chapter_stores_its_deterministic_findings():
 
 
 # ---------------------------------------------------------------- generous floors on what the prose claims
-def test_bytes_on_the_wire_follow_framing(model, tmp_path, grpc_stub):
+def test_bytes_on_the_wire_follow_framing(model, tmp_path):
     """REST repeats its headers per call; gRPC unary costs less than half; a batch amortises."""
     import httpx2
 
