@@ -50,7 +50,7 @@ def _int_result(got, what: str) -> int:
     return int(got)
 
 
-@check
+@check(budget_s=5)
 def check_k_anonymity(fn):
     qi = ["zip", "age_band", "sex"]
     table = _k_table()
@@ -143,7 +143,7 @@ def _as_float(got, what: str) -> float:
     return float(got)
 
 
-@check
+@check(budget_s=5)
 def check_laplace_mechanism(fn):
     # The rng that is passed in must be the only source of randomness.
     a = _as_float(
@@ -261,7 +261,7 @@ def _fairness_cases():
     )
 
 
-@check
+@check(budget_s=5)
 def check_fairness_gaps(fn):
     for what, y_true, y_pred, groups in _fairness_cases():
         got = call(fn, y_true, y_pred, groups)
@@ -360,7 +360,7 @@ def _expected_row(applicant_id):
     return None
 
 
-@check
+@check(budget_s=5)
 def check_lookup_features(fn):
     cases = [
         ("L00042", "an id in the table"),
@@ -566,7 +566,7 @@ def _unsafe_hint(
     )
 
 
-@check
+@check(budget_s=5)
 def check_unsafe_globals(fn):
     before, passed = TRIPWIRE_CALLS["count"], set()
     for what, kind, data, allowed, expected in _pickle_cases():
