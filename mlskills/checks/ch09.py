@@ -619,3 +619,113 @@ def check_make_breaker(fn):
         "answers with the fallback while open, makes one trial after reset_after_s on the given clock, "
         "closes on success and reopens on failure"
     )
+
+
+# ---------------------------------------------------------------- Exercise 5: find_calls
+_CALLS_MODULE = """# np.product is deprecated: do not call np.product(...) in new code
+import numpy as np
+
+
+def total(values, model, other):
+    note = "np.product(values) was the old way"
+    alias = np.product  # a reference, not a call
+    a = np.product(values) + np.product(values[::-1])
+    b = float(abs(np.product(
+        values)))
+    print(np.product(np.abs(values)), other.product(values))
+    return model.scaler.fit_transform(values), old_scale(values), make()(values)
+
+
+class Pipeline:
+    def run(self, x):
+        return [old_scale(v) for v in self.model.scaler.fit_transform(x)]
+"""
+_CALLS_TARGETS = {"np.product", "old_scale", "model.scaler.fit_transform"}
+_CALLS_EXPECTED = [
+    (8, "np.product"),
+    (8, "np.product"),
+    (9, "np.product"),
+    (11, "np.product"),
+    (12, "model.scaler.fit_transform"),
+    (12, "old_scale"),
+    (17, "old_scale"),
+]
+
+
+def _unpack_calls(result, what: str) -> list:
+    if not isinstance(result, list) or not all(
+        isinstance(r, tuple) and len(r) == 2 and isinstance(r[0], int) and isinstance(r[1], str)
+        for r in result
+    ):
+        raise Fail(
+            f"find_calls({what}) should return a list of (line, name) tuples, got {short(result)}"
+        )
+    return result
+
+
+@check(budget_s=BUDGET_S)
+def check_find_calls(fn):
+    got = _unpack_calls(call(fn, "", {"np.product"}), "an empty module")
+    if got:
+        raise Fail(f"an empty module has no calls, got {short(got)}")
+    got = _unpack_calls(call(fn, _CALLS_MODULE, _CALLS_TARGETS), "the check's module")
+    expected = _CALLS_EXPECTED
+    if got == expected:
+        pass
+    elif sorted(got) == expected:
+        raise Fail(
+            f"the calls are right but not in source order: expected {short(expected)}, got {short(got)}; "
+            "sort by line, then by position in the line"
+        )
+    else:
+        extra = [g for g in got if g not in expected]
+        lines = _CALLS_MODULE.splitlines()
+        if any(line == 1 or line == 6 for line, _ in extra):
+            raise Fail(
+                f"you reported {short(extra)}: line 1 is a comment and line 6 a string; report only real calls in the code"
+            )
+        if any(line == 7 for line, _ in extra):
+            raise Fail(
+                "line 7 mentions np.product without calling it (alias = np.product): report calls only"
+            )
+        if any(line == 10 for line, _ in extra):
+            raise Fail(
+                "the call to np.product on line 9 continues onto line 10; report the line where the call starts"
+            )
+        wrong_names = [(line, name) for line, name in extra if name not in _CALLS_TARGETS]
+        if wrong_names:
+            raise Fail(
+                f"you reported {short(wrong_names)}, which is not one of the targets {short(sorted(_CALLS_TARGETS))}: "
+                "compare the whole dotted name, not a part or an ending of it"
+            )
+        excess = sorted({e for e in got if got.count(e) > expected.count(e)})
+        if excess:
+            line, name = excess[0]
+            raise Fail(
+                f"you reported ({line}, {name!r}) {got.count(excess[0])} times, but line {line} calls {name} "
+                f"{expected.count(excess[0])} time(s): something else on that line matched; compare the whole dotted name"
+            )
+        missing = [e for e in expected if e not in got or got.count(e) < expected.count(e)]
+        if missing:
+            where = ", ".join(f"line {line}: {name}" for line, name in missing[:3])
+            hint = {
+                8: "two calls on one line are two results",
+                11: "look inside the arguments of other calls too",
+                12: "a target can be a plain name or a longer dotted name",
+                17: "look inside functions, classes and comprehensions, not only top-level statements",
+            }
+            reasons = sorted({hint[line] for line, _ in missing if line in hint})
+            raise Fail(
+                f"missing {where} (source line: {lines[missing[0][0] - 1].strip()!r}); "
+                + "; ".join(reasons)
+            )
+        raise Fail(f"expected {short(expected)}, got {short(got)}")
+    got = _unpack_calls(call(fn, _CALLS_MODULE, {"product"}), "the same module, target 'product'")
+    if got:
+        raise Fail(
+            f"with the target 'product', nothing should be found (every call is np.product or other.product), got {short(got)}"
+        )
+    return (
+        "find_calls reports every real call to the dotted names asked for, with the line it starts on, in source order: "
+        "nested, repeated and multi-line calls included; comments, strings and bare references ignored"
+    )

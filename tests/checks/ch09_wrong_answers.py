@@ -7,6 +7,7 @@ add the boundary cases learners hit, and include one answer that never returns. 
 holds correct answers written differently from the solution, which every check must accept.
 """
 
+import ast
 import contextlib
 import functools
 import random
@@ -815,7 +816,163 @@ def nc_loop_over_centroids(X, C):
     return best, best_d
 
 
-# ---------------------------------------------------------------- Exercise 5: make_breaker
+# ---------------------------------------------------------------- Exercise 5: find_calls
+def _dotted(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def calls_text_search(source, targets):
+    """Searches the text for 'name(' line by line: comments and strings count too."""
+    found = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        for target in sorted(targets):
+            found += [(number, target)] * line.count(target + "(")
+    return found
+
+
+def calls_names_only(source, targets):
+    """Looks only at plain names (ast.Name), so np.product(...) is never found."""
+    found = [
+        (n.lineno, n.col_offset, n.func.id)
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in targets
+    ]
+    return [(line, name) for line, _, name in sorted(found)]
+
+
+def calls_last_attribute(source, targets):
+    """Compares only the last attribute (product), so other.product(...) matches np.product."""
+    last = {t.split(".")[-1]: t for t in targets}
+    found = []
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Call):
+            name = n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)
+            if name in last:
+                found.append((n.lineno, n.col_offset, last[name]))
+    return [(line, name) for line, _, name in sorted(found)]
+
+
+def calls_suffix_match(source, targets):
+    """Matches dotted names that end with a target, so self.model.scaler.fit_transform counts."""
+    found = []
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Call):
+            name = _dotted(n.func)
+            if name and any(name == t or name.endswith("." + t) for t in targets):
+                found.append((n.lineno, n.col_offset, name))
+    return [(line, name) for line, _, name in sorted(found)]
+
+
+def calls_end_line(source, targets):
+    """Reports the line where the call ends (end_lineno) instead of where it starts."""
+    found = [
+        (n.end_lineno, n.col_offset, _dotted(n.func))
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call) and _dotted(n.func) in targets
+    ]
+    return [(line, name) for line, _, name in sorted(found)]
+
+
+def calls_top_level_only(source, targets):
+    """Looks at calls in module- and function-level statements, not inside classes."""
+    found = []
+    for statement in ast.parse(source).body:
+        if isinstance(statement, ast.ClassDef):
+            continue
+        for n in ast.walk(statement):
+            if isinstance(n, ast.Call) and _dotted(n.func) in targets:
+                found.append((n.lineno, n.col_offset, _dotted(n.func)))
+    return [(line, name) for line, _, name in sorted(found)]
+
+
+def calls_references_too(source, targets):
+    """Reports every mention of the name (ast.Attribute/ast.Name nodes), calls or not."""
+    found = []
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, (ast.Attribute, ast.Name)) and _dotted(n) in targets:
+            found.append((n.lineno, n.col_offset, _dotted(n)))
+    return [(line, name) for line, _, name in sorted(found)]
+
+
+def calls_walk_order(source, targets):
+    """Returns the calls in ast.walk's breadth-first order, not in source order."""
+    return [
+        (n.lineno, _dotted(n.func))
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call) and _dotted(n.func) in targets
+    ]
+
+
+def calls_deduplicated(source, targets):
+    """Collects a set, so two identical calls on one line count once."""
+    found = {
+        (n.lineno, _dotted(n.func))
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call) and _dotted(n.func) in targets
+    }
+    return sorted(found)
+
+
+def calls_not_nested(source, targets):
+    """A NodeVisitor whose visit_Call forgets generic_visit, so calls inside calls are missed."""
+
+    class Finder(ast.NodeVisitor):
+        def __init__(self):
+            self.found = []
+
+        def visit_Call(self, node):
+            if _dotted(node.func) in targets:
+                self.found.append((node.lineno, node.col_offset, _dotted(node.func)))
+
+    finder = Finder()
+    finder.visit(ast.parse(source))
+    return [(line, name) for line, _, name in sorted(finder.found)]
+
+
+def calls_never_returns(source, targets):
+    """Walks the tree with a work list it never empties."""
+    work = [ast.parse(source)]
+    while work:
+        work.append(work[0])
+
+
+def calls_with_unparse(source, targets):
+    """Right: compares ast.unparse(call.func), and sorts by position."""
+    found = []
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute)):
+            name = ast.unparse(n.func)
+            if name in targets:
+                found.append(((n.lineno, n.col_offset), name))
+    found.sort(key=lambda item: item[0])
+    return [(position[0], name) for position, name in found]
+
+
+def calls_with_visitor(source, targets):
+    """Right: a NodeVisitor that keeps visiting inside calls, visiting in source order."""
+
+    class Finder(ast.NodeVisitor):
+        def __init__(self):
+            self.found = []
+
+        def visit_Call(self, node):
+            name = _dotted(node.func)
+            if name in targets:
+                self.found.append((node.lineno, node.col_offset, name))
+            self.generic_visit(node)
+
+    finder = Finder()
+    finder.visit(ast.parse(source))
+    return [(line, name) for line, _, name in sorted(finder.found)]
+
+
+# ---------------------------------------------------------------- Exercise 6: make_breaker
 def _named(name, doc, make):
     make.__name__ = make.__qualname__ = name
     make.__doc__ = doc
@@ -1055,6 +1212,19 @@ WRONG = {
         nc_apply_along_axis,
         nc_never_returns,
     ],
+    "check_find_calls": [
+        calls_text_search,
+        calls_names_only,
+        calls_last_attribute,
+        calls_suffix_match,
+        calls_end_line,
+        calls_top_level_only,
+        calls_references_too,
+        calls_walk_order,
+        calls_deduplicated,
+        calls_not_nested,
+        calls_never_returns,
+    ],
     "check_make_breaker": [
         breaker_opens_late,
         breaker_opens_early,
@@ -1076,5 +1246,6 @@ RIGHT = {
     "check_retry": [RetryClass],
     "check_make_registry": [registry_with_metaclass, registry_with_types_new_class],
     "check_nearest_centroid_numpy": [nc_matmul_expansion, nc_loop_over_centroids],
+    "check_find_calls": [calls_with_unparse, calls_with_visitor],
     "check_make_breaker": [make_breaker_class],
 }
