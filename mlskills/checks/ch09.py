@@ -201,7 +201,7 @@ def check_retry(fn):
                 f"it slept {short(sleeps)}; the wait doubles before each new attempt"
             )
     # gives up after `attempts` calls with the original exception and no final sleep
-    for attempts in (3, 5):
+    for attempts, base in ((3, 0.1), (5, 0.5)):
         flaky, sleeps = _Flaky(99, TimeoutError), []
         wrapped = _decorate(fn, flaky, attempts, base, sleeps)
 
@@ -231,7 +231,14 @@ def check_retry(fn):
                 f"retry({attempts}, ...) should sleep {attempts - 1} times between {attempts} attempts, it slept "
                 f"{len(sleeps)} times: {short(sleeps)}"
             )
+        want = [base * 2**r for r in range(attempts - 1)]
+        if not np.allclose(sleeps, want):
+            raise Fail(
+                f"retry({attempts}, base_s={base}) on a function that always fails should sleep {want} seconds, "
+                f"it slept {short(sleeps)}"
+            )
     # does not retry errors that are not transient; honours retry_on
+    base = 0.25
     for error, retry_on, should_retry in (
         (ValueError, (ConnectionError, TimeoutError), False),
         (KeyError, (KeyError,), True),
