@@ -421,6 +421,12 @@ def junit_counts_skipped_outside_tests(xml_text):
     return summary
 
 
+def junit_counts_as_floats(xml_text):
+    """Adds up the outcomes with NumPy floats: 4.0 tests instead of the integer 4."""
+    summary = _junit_summary(xml_text)
+    return {k: (np.float64(v) if k != "failed_tests" else v) for k, v in summary.items()}
+
+
 def junit_scans_text_without_advancing(xml_text):
     """Scans the text with str.find but never moves past the first <testcase>: never returns."""
     summary = {"tests": 0, "passed": 0, "failed": 0, "errors": 0, "skipped": 0, "failed_tests": []}
@@ -656,6 +662,7 @@ WRONG = {
         junit_tests_element_truthiness,
         junit_name_without_classname,
         junit_counts_skipped_outside_tests,
+        junit_counts_as_floats,
         junit_scans_text_without_advancing,
     ],
     "check_first_bad_commit": [
