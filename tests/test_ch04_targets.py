@@ -154,3 +154,15 @@ def test_the_generator_rebuilds_both_files_byte_for_byte(tmp_path, monkeypatch):
     lending.main()
     for name in ("lending_register.csv", "lending_applicants.csv"):
         assert (tmp_path / name).read_bytes() == data.path(name).read_bytes(), name
+
+
+def test_hiding_confidences_weakens_but_does_not_close_the_membership_leak(summary):
+    exposure = {
+        line.rsplit(None, 1)[0].strip(): float(line.rsplit(None, 1)[1])
+        for line in stored_text("mia-exposure").splitlines()[1:]
+        if line.strip()
+    }
+    full, label_only = exposure["full confidence"], exposure["label only (right or wrong)"]
+    regularized = numbers(summary["membership-inference AUC: leaf 1 / leaf 20"])[1]
+    assert full > label_only > 0.55, exposure
+    assert regularized < label_only, "the chapter says the fix is in the model, not in the API"
