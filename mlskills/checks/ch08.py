@@ -28,19 +28,27 @@ def check_lag_features(fn):
         original = series.copy()
         got = call(fn, series, lags)
         if not series.equals(original):
-            raise Fail(f"lag_features(series, {lags}) changed the series it was given; build a new DataFrame")
+            raise Fail(
+                f"lag_features(series, {lags}) changed the series it was given; build a new DataFrame"
+            )
         if not isinstance(got, pd.DataFrame):
-            raise Fail(f"lag_features(series, {lags}) should return a DataFrame, got {type(got).__name__}")
+            raise Fail(
+                f"lag_features(series, {lags}) should return a DataFrame, got {type(got).__name__}"
+            )
         names = [f"lag_{k}" for k in lags]
         if list(got.columns) != names:
-            raise Fail(f"lag_features(series, {lags}) should have the columns {names} in that order, got {list(got.columns)}")
+            raise Fail(
+                f"lag_features(series, {lags}) should have the columns {names} in that order, got {list(got.columns)}"
+            )
         if len(got) != len(series):
             raise Fail(
                 f"lag_features(series, {lags}) returned {len(got)} rows for a series of {len(series)}: "
                 "keep every row (the first ones hold NaN where no earlier value exists)"
             )
         if not got.index.equals(series.index):
-            raise Fail(f"lag_features(series, {lags}) should keep the series' index (the dates), got {short(list(got.index[:2]))}…")
+            raise Fail(
+                f"lag_features(series, {lags}) should keep the series' index (the dates), got {short(list(got.index[:2]))}…"
+            )
         for k in lags:
             column = got[f"lag_{k}"].to_numpy(dtype=float)
             expected = series.shift(k).to_numpy(dtype=float)
@@ -51,14 +59,18 @@ def check_lag_features(fn):
                     f"lag_{k} holds values from {k} rows *later*: that is look-ahead, the model would see the future"
                 )
             row = int(np.nonzero(~np.isclose(column, expected, equal_nan=True))[0][0])
-            want = "NaN (no earlier value exists)" if np.isnan(expected[row]) else f"{expected[row]:g}"
+            want = (
+                "NaN (no earlier value exists)" if np.isnan(expected[row]) else f"{expected[row]:g}"
+            )
             raise Fail(
                 f"lag_{k} on {series.index[row]:%Y-%m-%d} should be the value from {k} day(s) before, "
                 f"{want}, got {column[row]:g}"
             )
     empty = call(fn, series, [])
     if not isinstance(empty, pd.DataFrame) or empty.shape != (len(series), 0):
-        raise Fail(f"lag_features(series, []) should be a DataFrame with {len(series)} rows and no columns, got {short(empty)}")
+        raise Fail(
+            f"lag_features(series, []) should be a DataFrame with {len(series)} rows and no columns, got {short(empty)}"
+        )
     return "lag_features shifts each column k rows into the past (no look-ahead), keeps every row and the index, names and orders the columns, and leaves the series unchanged"
 
 
@@ -85,7 +97,11 @@ def _torch_cell(x, h, c, W_ih, W_hh, b_ih, b_hh):
 
     cell = torch.nn.LSTMCell(x.shape[1], h.shape[1], dtype=torch.float64)
     with torch.no_grad():
-        for param, value in zip((cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh), (W_ih, W_hh, b_ih, b_hh), strict=True):
+        for param, value in zip(
+            (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh),
+            (W_ih, W_hh, b_ih, b_hh),
+            strict=True,
+        ):
             param.copy_(torch.from_numpy(value))
         h_new, c_new = cell(torch.from_numpy(x), (torch.from_numpy(h), torch.from_numpy(c)))
     return h_new.numpy(), c_new.numpy()
@@ -112,7 +128,9 @@ def check_lstm_cell_step(fn):
         got = call(fn, *args)
         what = f"batch {batch}, {n_in} inputs, {hidden} hidden units"
         if any(not np.array_equal(a, b) for a, b in zip(args, copies, strict=True)):
-            raise Fail(f"lstm_cell_step changed one of its inputs ({what}); compute new arrays instead")
+            raise Fail(
+                f"lstm_cell_step changed one of its inputs ({what}); compute new arrays instead"
+            )
         if not isinstance(got, tuple) or len(got) != 2:
             raise Fail(f"lstm_cell_step should return a tuple (h_new, c_new), got {short(got)}")
         h_got, c_got = (np.asarray(v, dtype=float) for v in got)
@@ -164,7 +182,12 @@ def check_forward_in_chunks(fn):
         x_in = x.clone().requires_grad_(True)
         got = call(fn, lstm, x_in, chunk)
         what = f"a sequence of {length} steps in chunks of {chunk}"
-        if not isinstance(got, tuple) or len(got) != 2 or not isinstance(got[1], tuple) or len(got[1]) != 2:
+        if (
+            not isinstance(got, tuple)
+            or len(got) != 2
+            or not isinstance(got[1], tuple)
+            or len(got[1]) != 2
+        ):
             raise Fail(f"forward_in_chunks should return (outputs, (h, c)), got {short(got)}")
         outputs, (h, c) = got
         if not isinstance(outputs, torch.Tensor) or tuple(outputs.shape) != tuple(full.shape):
@@ -180,11 +203,17 @@ def check_forward_in_chunks(fn):
                 "each chunk should start from the state the previous chunk ended with"
             )
         if not (torch.allclose(h.detach(), h_full) and torch.allclose(c.detach(), c_full)):
-            raise Fail(f"for {what}, the returned (h, c) should be the state after the last step of the sequence")
+            raise Fail(
+                f"for {what}, the returned (h, c) should be the state after the last step of the sequence"
+            )
         if h.requires_grad or c.requires_grad:
-            raise Fail(f"for {what}, the returned (h, c) still carries an autograd graph; the caller will carry it into the next call")
+            raise Fail(
+                f"for {what}, the returned (h, c) still carries an autograd graph; the caller will carry it into the next call"
+            )
         if not outputs.requires_grad:
-            raise Fail(f"for {what}, the outputs carry no autograd graph, so nothing could be trained from them; run the LSTM with gradients on")
+            raise Fail(
+                f"for {what}, the outputs carry no autograd graph, so nothing could be trained from them; run the LSTM with gradients on"
+            )
         outputs[:, -1].sum().backward()
         last_start = (length - 1) // chunk * chunk
         if x_in.grad is None or x_in.grad[:, last_start:].abs().max() == 0:
@@ -236,7 +265,17 @@ def _moving_mean(values: list[float]) -> list[float]:
 
 @check
 def check_handle_request(fn):
-    stream = [("ana", 10.0), ("ben", 1.0), ("ana", 12.0), ("ana", 14.0), ("ben", 3.0), ("ana", 20.0), ("ana", 5.0), ("ben", 8.0), ("ben", 0.0)]
+    stream = [
+        ("ana", 10.0),
+        ("ben", 1.0),
+        ("ana", 12.0),
+        ("ana", 14.0),
+        ("ben", 3.0),
+        ("ana", 20.0),
+        ("ana", 5.0),
+        ("ben", 8.0),
+        ("ben", 0.0),
+    ]
     expected = {}
     for user in ("ana", "ben"):
         values = [v for u, v in stream if u == user]
@@ -259,7 +298,9 @@ def check_handle_request(fn):
             "the handler remembered ana outside the store; keep every bit of state in the store"
         )
     if set(other) != {"ana"}:
-        raise Fail(f"after one request from ana, the store should hold one key, 'ana', got {sorted(other)}")
+        raise Fail(
+            f"after one request from ana, the store should hold one key, 'ana', got {sorted(other)}"
+        )
     return "handle_request forecasts the mean of each user's last three values, keeps users apart, and keeps all its state (as JSON) in the store, so any replica can answer any request"
 
 
@@ -267,13 +308,90 @@ def check_handle_request(fn):
 MODELS, PLACEMENTS = ("bag", "window", "stateful"), ("none", "sticky", "request", "store")
 SCENARIOS = [
     # (description, scenario, expected (model, placement))
-    ("spam filter on message words", dict(order_matters=False, dependency_steps=200, max_window=20, state_bytes=0, max_request_bytes=10_000, can_lose_state=True), ("bag", "none")),
-    ("next-day temperature", dict(order_matters=True, dependency_steps=14, max_window=30, state_bytes=256, max_request_bytes=10_000, can_lose_state=True), ("window", "none")),
-    ("dependency exactly as long as the window", dict(order_matters=True, dependency_steps=30, max_window=30, state_bytes=256, max_request_bytes=10_000, can_lose_state=False), ("window", "none")),
-    ("keyboard next-word suggestions", dict(order_matters=True, dependency_steps=500, max_window=30, state_bytes=2_048, max_request_bytes=10_000, can_lose_state=True), ("stateful", "sticky")),
-    ("fraud score over a card's whole history", dict(order_matters=True, dependency_steps=5_000, max_window=50, state_bytes=1_024, max_request_bytes=4_096, can_lose_state=False), ("stateful", "request")),
-    ("request limit exactly the state size", dict(order_matters=True, dependency_steps=5_000, max_window=50, state_bytes=4_096, max_request_bytes=4_096, can_lose_state=False), ("stateful", "request")),
-    ("speech recogniser on a phone call", dict(order_matters=True, dependency_steps=3_000, max_window=100, state_bytes=65_536, max_request_bytes=8_192, can_lose_state=False), ("stateful", "store")),
+    (
+        "spam filter on message words",
+        dict(
+            order_matters=False,
+            dependency_steps=200,
+            max_window=20,
+            state_bytes=0,
+            max_request_bytes=10_000,
+            can_lose_state=True,
+        ),
+        ("bag", "none"),
+    ),
+    (
+        "next-day temperature",
+        dict(
+            order_matters=True,
+            dependency_steps=14,
+            max_window=30,
+            state_bytes=256,
+            max_request_bytes=10_000,
+            can_lose_state=True,
+        ),
+        ("window", "none"),
+    ),
+    (
+        "dependency exactly as long as the window",
+        dict(
+            order_matters=True,
+            dependency_steps=30,
+            max_window=30,
+            state_bytes=256,
+            max_request_bytes=10_000,
+            can_lose_state=False,
+        ),
+        ("window", "none"),
+    ),
+    (
+        "keyboard next-word suggestions",
+        dict(
+            order_matters=True,
+            dependency_steps=500,
+            max_window=30,
+            state_bytes=2_048,
+            max_request_bytes=10_000,
+            can_lose_state=True,
+        ),
+        ("stateful", "sticky"),
+    ),
+    (
+        "fraud score over a card's whole history",
+        dict(
+            order_matters=True,
+            dependency_steps=5_000,
+            max_window=50,
+            state_bytes=1_024,
+            max_request_bytes=4_096,
+            can_lose_state=False,
+        ),
+        ("stateful", "request"),
+    ),
+    (
+        "request limit exactly the state size",
+        dict(
+            order_matters=True,
+            dependency_steps=5_000,
+            max_window=50,
+            state_bytes=4_096,
+            max_request_bytes=4_096,
+            can_lose_state=False,
+        ),
+        ("stateful", "request"),
+    ),
+    (
+        "speech recogniser on a phone call",
+        dict(
+            order_matters=True,
+            dependency_steps=3_000,
+            max_window=100,
+            state_bytes=65_536,
+            max_request_bytes=8_192,
+            can_lose_state=False,
+        ),
+        ("stateful", "store"),
+    ),
 ]
 
 
@@ -281,8 +399,15 @@ SCENARIOS = [
 def check_choose_design(fn):
     for description, scenario, want in SCENARIOS:
         got = call(fn, dict(scenario))
-        if not isinstance(got, tuple) or len(got) != 2 or got[0] not in MODELS or got[1] not in PLACEMENTS:
-            raise Fail(f"choose_design should return (model, placement) with model in {MODELS} and placement in {PLACEMENTS}, got {short(got)}")
+        if (
+            not isinstance(got, tuple)
+            or len(got) != 2
+            or got[0] not in MODELS
+            or got[1] not in PLACEMENTS
+        ):
+            raise Fail(
+                f"choose_design should return (model, placement) with model in {MODELS} and placement in {PLACEMENTS}, got {short(got)}"
+            )
         if got[0] != want[0]:
             raise Fail(
                 f"for '{description}' ({short(scenario)}) the model should be {want[0]!r}, got {got[0]!r}: "

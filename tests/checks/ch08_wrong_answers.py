@@ -46,7 +46,9 @@ def lag_sorted_columns(series, lags):
 
 def lag_wrong_names(series, lags):
     """Names the columns by position instead of by lag."""
-    return pd.DataFrame({f"lag_{i + 1}": series.shift(k) for i, k in enumerate(lags)}, index=series.index)
+    return pd.DataFrame(
+        {f"lag_{i + 1}": series.shift(k) for i, k in enumerate(lags)}, index=series.index
+    )
 
 
 def lag_modifies_input(series, lags):
@@ -57,12 +59,16 @@ def lag_modifies_input(series, lags):
 
 def lag_fills_with_zero(series, lags):
     """Fills missing history with 0 instead of NaN, inventing values that were never observed."""
-    return pd.DataFrame({f"lag_{k}": series.shift(k, fill_value=0.0) for k in lags}, index=series.index)
+    return pd.DataFrame(
+        {f"lag_{k}": series.shift(k, fill_value=0.0) for k in lags}, index=series.index
+    )
 
 
 def lag_wraps_around(series, lags):
     """Uses np.roll, so the first rows get the *last* values of the series (look-ahead by wrap-around)."""
-    return pd.DataFrame({f"lag_{k}": np.roll(series.to_numpy(), k) for k in lags}, index=series.index)
+    return pd.DataFrame(
+        {f"lag_{k}": np.roll(series.to_numpy(), k) for k in lags}, index=series.index
+    )
 
 
 def lag_empty_returns_series(series, lags):
@@ -305,7 +311,11 @@ def design_ignores_order(scenario):
         return "window", "none"
     if scenario["can_lose_state"]:
         return "stateful", "sticky"
-    return ("stateful", "request") if scenario["state_bytes"] <= scenario["max_request_bytes"] else ("stateful", "store")
+    return (
+        ("stateful", "request")
+        if scenario["state_bytes"] <= scenario["max_request_bytes"]
+        else ("stateful", "store")
+    )
 
 
 def design_strict_window(scenario):
@@ -316,7 +326,11 @@ def design_strict_window(scenario):
         return "window", "none"
     if scenario["can_lose_state"]:
         return "stateful", "sticky"
-    return ("stateful", "request") if scenario["state_bytes"] <= scenario["max_request_bytes"] else ("stateful", "store")
+    return (
+        ("stateful", "request")
+        if scenario["state_bytes"] <= scenario["max_request_bytes"]
+        else ("stateful", "store")
+    )
 
 
 def design_always_stateful(scenario):
@@ -325,7 +339,11 @@ def design_always_stateful(scenario):
         return "bag", "none"
     if scenario["can_lose_state"]:
         return "stateful", "sticky"
-    return ("stateful", "request") if scenario["state_bytes"] <= scenario["max_request_bytes"] else ("stateful", "store")
+    return (
+        ("stateful", "request")
+        if scenario["state_bytes"] <= scenario["max_request_bytes"]
+        else ("stateful", "store")
+    )
 
 
 def design_placement_for_stateless(scenario):
@@ -336,7 +354,11 @@ def design_placement_for_stateless(scenario):
         return "window", "sticky"
     if scenario["can_lose_state"]:
         return "stateful", "sticky"
-    return ("stateful", "request") if scenario["state_bytes"] <= scenario["max_request_bytes"] else ("stateful", "store")
+    return (
+        ("stateful", "request")
+        if scenario["state_bytes"] <= scenario["max_request_bytes"]
+        else ("stateful", "store")
+    )
 
 
 def design_sticky_regardless(scenario):
@@ -374,7 +396,11 @@ def design_strict_request_size(scenario):
         return "window", "none"
     if scenario["can_lose_state"]:
         return "stateful", "sticky"
-    return ("stateful", "request") if scenario["state_bytes"] < scenario["max_request_bytes"] else ("stateful", "store")
+    return (
+        ("stateful", "request")
+        if scenario["state_bytes"] < scenario["max_request_bytes"]
+        else ("stateful", "store")
+    )
 
 
 def design_returns_list(scenario):
@@ -461,7 +487,10 @@ def lag_with_loop(series, lags):
 
 
 def cell_with_torch(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    gates = torch.from_numpy(np.concatenate([x, h], axis=1)) @ torch.from_numpy(np.concatenate([W_ih, W_hh], axis=1)).T
+    gates = (
+        torch.from_numpy(np.concatenate([x, h], axis=1))
+        @ torch.from_numpy(np.concatenate([W_ih, W_hh], axis=1)).T
+    )
     gates = gates + torch.from_numpy(b_ih + b_hh)
     i, f, g, o = gates.chunk(4, dim=1)
     c_new = torch.sigmoid(f) * torch.from_numpy(c) + torch.sigmoid(i) * torch.tanh(g)
@@ -491,7 +520,11 @@ def design_by_table(scenario):
         return ("bag", "none")
     if scenario["max_window"] >= scenario["dependency_steps"]:
         return ("window", "none")
-    options = [("sticky", scenario["can_lose_state"]), ("request", scenario["state_bytes"] <= scenario["max_request_bytes"]), ("store", True)]
+    options = [
+        ("sticky", scenario["can_lose_state"]),
+        ("request", scenario["state_bytes"] <= scenario["max_request_bytes"]),
+        ("store", True),
+    ]
     return ("stateful", next(name for name, allowed in options if allowed))
 
 
