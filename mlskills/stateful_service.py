@@ -56,7 +56,8 @@ class MemoryState:
 
 class SQLiteState:
     def __init__(self, path):
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        # one connection, used by one request at a time (the handler never awaits mid-update)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode = WAL")  # readers and a writer at once
         self.db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, hc BLOB)")
 
