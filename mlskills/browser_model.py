@@ -1,12 +1,13 @@
 """Chapter 10: the chapter's ONNX model as plain weights, and the widget that runs it in the page.
 
 ``layers_from_onnx`` reads the weights of an MLP graph (Gemm, Relu, …, Gemm) from its ONNX
-initializers, so the browser runs exactly the numbers ONNX Runtime runs.
-``widget_html`` renders an 8×8 drawing grid, a choice of sample digits and a Predict
-button. The page's only runtime is ``_static/ch10/mlp-forward.js`` (about 1 kB, served by
-the site itself), loaded on the first Predict. The ONNX file travels in the page as a
-download link, which the browser test also uses to check the page's predictions against
-ONNX Runtime in Python.
+initializers, so the browser runs exactly the numbers ONNX Runtime runs. ``model_json``
+packs the float32 weights as base64 for the page; ``layers_from_json`` and
+``onnx_from_layers`` turn them back into an ONNX graph (the browser test runs it in ONNX
+Runtime and compares with the page). ``widget_html`` renders the widget: an 8×8 drawing
+grid and sample digits (``_static/ch10/widget.js``), and a Predict button that loads the
+page's only runtime, ``_static/ch10/mlp-forward.js`` (a few kB, served by the site itself),
+on first use.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-FORWARD_JS = Path(__file__).resolve().parent.parent / "_static" / "ch10" / "mlp-forward.js"
+STATIC = Path(__file__).resolve().parent.parent / "_static" / "ch10"
+FORWARD_JS = STATIC / "mlp-forward.js"
+WIDGET_JS = STATIC / "widget.js"
 
 
 def layers_from_onnx(path: str | Path) -> list[dict]:
@@ -32,109 +35,91 @@ def layers_from_onnx(path: str | Path) -> list[dict]:
     for node in graph.node:
         if node.op_type == "Gemm":
             attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-            weight = init[node.input[1]]
-            weight = weight if attrs.get("transB", 0) == 1 else weight.T
+            weight = init[node.input[1]] if attrs.get("transB", 0) == 1 else init[node.input[1]].T
             layers.append({"weight": np.ascontiguousarray(weight, dtype=np.float32), "bias": init[node.input[2]].astype(np.float32)})
-        elif node.op_type not in {"Relu"}:
+        elif node.op_type != "Relu":
             raise ValueError(f"layers_from_onnx reads Gemm/Relu graphs only, found {node.op_type}")
     return layers
 
 
-def _f32(value: float) -> float:
-    """The shortest decimal that reads back as the same float32 (keeps the JSON small)."""
-    return float(repr(np.float32(value)).replace("np.float32(", "").rstrip(")"))
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array, dtype="<f4").tobytes()).decode()
 
 
 def model_json(layers: list[dict]) -> str:
-    """The layers as compact JSON: {"layers": [{"weight": [[...]], "bias": [...]}]}."""
-    doc = {"layers": [{"weight": [[_f32(v) for v in row] for row in layer["weight"]], "bias": [_f32(v) for v in layer["bias"]]} for layer in layers]}
+    """The layers as compact JSON for mlp-forward.js: shape [out, in], and the float32 weights
+    and biases as base64 of their little-endian bytes, so the page runs the exact float32 values."""
+    doc = {"layers": [{"shape": list(layer["weight"].shape), "weight": _b64(layer["weight"]), "bias": _b64(layer["bias"])} for layer in layers]}
     return json.dumps(doc, separators=(",", ":"))
 
 
-WIDGET_SCRIPT = r"""
-(function () {
-  const box = document.getElementById("ch10-widget");
-  if (!box || box.dataset.ready) return;
-  box.dataset.ready = "1";
-  const data = JSON.parse(document.getElementById("ch10-widget-data").textContent);
-  const cells = Array.from(box.querySelectorAll("button.ch10-cell"));
-  const out = box.querySelector(".ch10-output");
-  const ink = new Array(64).fill(0);
-  function paint(i) {
-    const v = ink[i];
-    const shade = Math.round(255 - v * 255 / 16);
-    cells[i].style.background = "rgb(" + shade + "," + shade + "," + shade + ")";
-    cells[i].setAttribute("aria-label", "row " + (Math.floor(i / 8) + 1) + ", column " + (i % 8 + 1) + ": ink " + v + " of 16");
-  }
-  function show(values) { values.forEach(function (v, i) { ink[i] = v; paint(i); }); box.dataset.pixels = JSON.stringify(ink); }
-  cells.forEach(function (cell, i) {
-    cell.addEventListener("click", function () { ink[i] = ink[i] >= 16 ? 0 : ink[i] + 8; paint(i); box.dataset.pixels = JSON.stringify(ink); });
-  });
-  box.querySelector(".ch10-sample").addEventListener("change", function (e) {
-    if (e.target.value !== "") show(data.samples[Number(e.target.value)].counts);
-  });
-  box.querySelector(".ch10-clear").addEventListener("click", function () { show(new Array(64).fill(0)); });
-  let runtime = null;
-  function loadRuntime() {
-    if (!runtime) {
-      runtime = new Promise(function (resolve, reject) {
-        const s = document.createElement("script");
-        s.src = box.dataset.runtime;
-        s.onload = function () { resolve(window.ch10Forward); };
-        s.onerror = function () { reject(new Error("could not load " + s.src)); };
-        document.head.appendChild(s);
-      });
-    }
-    return runtime;
-  }
-  box.querySelector(".ch10-predict").addEventListener("click", function () {
-    loadRuntime().then(function (forward) {
-      const t0 = performance.now();
-      const result = forward(data.model, ink.map(function (v) { return v / 16; }));
-      const ms = performance.now() - t0;
-      box.dataset.probabilities = JSON.stringify(result.probabilities);
-      box.dataset.label = String(result.label);
-      const p = result.probabilities[result.label];
-      out.textContent = "Predicted digit: " + result.label + " (probability " + p.toFixed(3) + "), computed in this page in " + ms.toFixed(2) + " ms.";
-    }).catch(function (err) { out.textContent = String(err); });
-  });
-  show(new Array(64).fill(0));
-})();
-"""
-
-WIDGET_STYLE = """
-#ch10-widget .ch10-grid { display: grid; grid-template-columns: repeat(8, 2rem); gap: 2px; margin: 0.5rem 0; }
-#ch10-widget button.ch10-cell { width: 2rem; height: 2rem; border: 1px solid #767676; padding: 0; background: #ffffff; }
-#ch10-widget .ch10-controls { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; }
-#ch10-widget .ch10-output { font-weight: bold; min-height: 1.5em; }
-"""
+def layers_from_json(doc: str | dict) -> list[dict]:
+    """The inverse of :func:`model_json`."""
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    return [
+        {
+            "weight": np.frombuffer(base64.b64decode(layer["weight"]), dtype="<f4").reshape(layer["shape"]).astype(np.float32),
+            "bias": np.frombuffer(base64.b64decode(layer["bias"]), dtype="<f4").astype(np.float32),
+        }
+        for layer in doc["layers"]
+    ]
 
 
-def widget_html(layers: list[dict], samples: list[dict], onnx_path: str | Path, runtime: str = "../_static/ch10/mlp-forward.js") -> str:
-    """The widget's HTML: grid, sample picker, Predict, output line, model data, ONNX download.
+def onnx_from_layers(layers: list[dict]):
+    """An ONNX model (Gemm, Relu, …, Gemm) with these weights: input "pixels", output "logits"."""
+    from onnx import TensorProto, helper, numpy_helper
 
-    ``samples``: [{"label": int, "counts": 64 ints 0..16}] the reader can load into the grid.
+    nodes, inits, current = [], [], "pixels"
+    for k, layer in enumerate(layers):
+        inits += [numpy_helper.from_array(layer["weight"], f"W{k}"), numpy_helper.from_array(layer["bias"], f"b{k}")]
+        last = k == len(layers) - 1
+        nodes.append(helper.make_node("Gemm", [current, f"W{k}", f"b{k}"], ["logits" if last else f"g{k}"], transB=1))
+        if not last:
+            nodes.append(helper.make_node("Relu", [f"g{k}"], [f"h{k}"]))
+            current = f"h{k}"
+    n_in, n_out = layers[0]["weight"].shape[1], layers[-1]["weight"].shape[0]
+    graph = helper.make_graph(
+        nodes,
+        "mlp",
+        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["batch", n_in])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", n_out])],
+        inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+
+
+WIDGET_STYLE = (
+    "#ch10-widget .ch10-grid{display:grid;grid-template-columns:repeat(8,2rem);gap:2px;margin:0.5rem 0}"
+    "#ch10-widget button.ch10-cell{width:2rem;height:2rem;border:1px solid #767676;padding:0;background:#fff}"
+    "#ch10-widget .ch10-controls{display:flex;gap:0.75rem;align-items:center;flex-wrap:wrap}"
+    "#ch10-widget .ch10-output{font-weight:bold;min-height:1.5em}"
+)
+
+
+def widget_html(layers: list[dict], samples: list[dict], static: str = "../_static/ch10/") -> str:
+    """The widget's HTML: a grid, a sample picker, Predict, an output line, and the model data.
+
+    ``samples``: [{"label": int, "counts": 64 ints 0..16}] the reader can load into the grid
+    (stored as one letter per pixel, "a" + count). ``static``: where the page finds
+    widget.js and mlp-forward.js (the site's own _static/ch10/).
     """
-    payload = {"model": json.loads(model_json(layers)), "samples": samples}
-    data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
-    onnx_b64 = base64.b64encode(Path(onnx_path).read_bytes()).decode()
-    options = "".join(f'<option value="{i}">test image {i + 1} (labelled {s["label"]})</option>' for i, s in enumerate(samples))
-    buttons = "".join('<button type="button" class="ch10-cell"></button>' for _ in range(64))
+    packed = [{"label": int(s["label"]), "counts": "".join(chr(97 + int(c)) for c in s["counts"])} for s in samples]
+    data = json.dumps({"model": json.loads(model_json(layers)), "samples": packed}, separators=(",", ":")).replace("</", "<\\/")
+    where = html.escape(static)
     return (
         f"<style>{WIDGET_STYLE}</style>"
-        f'<div id="ch10-widget" data-runtime="{html.escape(runtime)}">'
-        '<p>Click a square to add ink (0, 8, 16 of 16), or load a held-out test image, then press <b>Predict</b>. '
+        f'<div id="ch10-widget" data-runtime="{where}mlp-forward.js">'
+        "<p>Click a square to add ink (0, 8, 16 of 16), or load a held-out test image, then press <b>Predict</b>. "
         "The prediction is computed by your browser; nothing is sent anywhere.</p>"
         '<div class="ch10-controls">'
         '<label for="ch10-sample">Load a test image:</label>'
-        f'<select id="ch10-sample" class="ch10-sample"><option value="">choose…</option>{options}</select>'
+        '<select id="ch10-sample" class="ch10-sample"><option value="">choose…</option></select>'
         '<button type="button" class="ch10-clear">Clear</button>'
         '<button type="button" class="ch10-predict">Predict</button>'
         "</div>"
-        f'<div class="ch10-grid" role="group" aria-label="8 by 8 drawing grid">{buttons}</div>'
+        '<div class="ch10-grid" role="group" aria-label="8 by 8 drawing grid"></div>'
         '<p class="ch10-output" aria-live="polite"></p>'
-        f'<p><a download="ch10-digits-mlp.onnx" href="data:application/octet-stream;base64,{onnx_b64}">Download the ONNX model this page runs</a></p>'
         "</div>"
         f'<script type="application/json" id="ch10-widget-data">{data}</script>'
-        f"<script>{WIDGET_SCRIPT}</script>"
+        f'<script src="{where}widget.js"></script>'
     )
