@@ -155,3 +155,12 @@ def test_run_data_parallel_matches_a_single_process_on_random_data():
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
     for got, want in zip(results[1].final_parameters, final, strict=True):
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_augmentation_buys_back_the_shifted_accuracy():
+    plain = stored_text("cnn-vs-mlp")
+    cnn_plain = float(re.search(r"test accuracy (\d\.\d+)", plain).group(1))
+    text = stored_text("cnn-augment")
+    centred, shifted = (float(v) for v in re.findall(r"(\d\.\d+)", text))
+    assert shifted >= cnn_plain - 0.05, "nearly all of the shifted accuracy comes back"
+    assert abs(centred - cnn_plain) <= 0.01, "a couple of images at most on centred digits"
