@@ -20,6 +20,31 @@ import pandas as pd
 
 from mlskills.checks import Fail, call, check, short
 
+
+def _call_on(fn, described: str, *args, **kwargs):
+    """:func:`call`, with the input described in words in the hint instead of its repr."""
+    name = getattr(fn, "__name__", "your function")
+    try:
+        return call(fn, *args, **kwargs)
+    except Fail as failure:
+        cause = failure.__cause__
+        if isinstance(cause, Exception):
+            text = str(cause).strip()
+            error = (
+                f"{type(cause).__name__}: {text}"
+                if text
+                else f"{type(cause).__name__} (with no message)"
+            )
+            raise Fail(f"{name}({described}) raised {error}") from cause
+        message = str(failure)
+        if "did not return within" in message:
+            raise Fail(
+                f"{name}({described}) did not return within the check's time budget: look for a loop "
+                "whose condition never changes"
+            ) from None
+        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
+
+
 # ---------------------------------------------------------------------------------------
 # Exercise 1: SQL join + GROUP BY
 
@@ -286,12 +311,18 @@ def check_clean_species(fn):
     index = range(100, 100 + len(_SPECIES_CASES))
     raw = pd.Series([r for r, _ in _SPECIES_CASES], index=index, dtype=object)
     untouched = raw.copy()
-    _check_species_values(call(fn, raw), raw, "in an object Series")
+    _check_species_values(
+        _call_on(fn, "an object Series of 21 names", raw), raw, "in an object Series"
+    )
     if not raw.equals(untouched):
         raise Fail("clean_species modified its input Series; return a new Series instead")
     # pandas 3 reads text as the str dtype (missing values are NaN): the same names must work there.
     as_str = pd.Series([r for r, _ in _SPECIES_CASES], index=index, dtype="str")
-    _check_species_values(call(fn, as_str.copy()), as_str, "in a str-dtype Series")
+    _check_species_values(
+        _call_on(fn, "a str-dtype Series of 21 names", as_str.copy()),
+        as_str,
+        "in a str-dtype Series",
+    )
     return (
         f"{len(_SPECIES_CASES)} tricky spellings (case, whitespace, accents in both Unicode forms, scientific "
         "names, unknown species and misspellings, empty, None and NaN) map to 3 categories, in object and str Series"
@@ -336,7 +367,9 @@ def _as_score(got, name: str) -> float:
 @check(budget_s=10)
 def check_honest_cv_accuracy(fn):
     X, y = selection_data(n=50, p=2000, informative=0, seed=1)
-    got = _as_score(call(fn, X, y, 10, 1), "honest_cv_accuracy")
+    got = _as_score(
+        _call_on(fn, "X, y of pure noise, k=10, seed=1", X, y, 10, 1), "honest_cv_accuracy"
+    )
     if got > 0.7:
         raise Fail(
             f"on pure noise (50 rows, 2000 random features, labels independent of X, k=10) you "
@@ -349,7 +382,10 @@ def check_honest_cv_accuracy(fn):
         ("5 informative of 300 features", *selection_data(120, 300, 5, 4), 5, 4),
     ]
     for label, X_, y_, k, seed in cases:
-        got = _as_score(call(fn, X_, y_, k, seed), "honest_cv_accuracy")
+        got = _as_score(
+            _call_on(fn, f"X, y of {label} data, k={k}, seed={seed}", X_, y_, k, seed),
+            "honest_cv_accuracy",
+        )
         want = _reference_cv(X_, y_, k, seed)
         if abs(got - want) > 0.005:
             raise Fail(
@@ -646,7 +682,7 @@ def _list_of_strings(got) -> None:
 def check_validate_batch(fn):
     valid = _valid_batches()
     for what, batch in valid:
-        got = call(fn, batch.copy())
+        got = _call_on(fn, what, batch.copy())
         _list_of_strings(got)
         if got:
             raise Fail(
@@ -655,7 +691,7 @@ def check_validate_batch(fn):
             )
     cases = _batch_cases()
     for what, batch, expected in cases:
-        got = call(fn, batch)
+        got = _call_on(fn, f"a batch with {what}", batch)
         _list_of_strings(got)
         if len(got) != len(expected):
             raise Fail(

@@ -59,6 +59,30 @@ def _penguins() -> pd.DataFrame:
     return data.load("penguins.csv").dropna(subset=["body_mass_g"])
 
 
+def _call_on(fn, described: str, *args, **kwargs):
+    """:func:`call`, with the input described in words in the hint instead of its repr."""
+    name = getattr(fn, "__name__", "your function")
+    try:
+        return call(fn, *args, **kwargs)
+    except Fail as failure:
+        cause = failure.__cause__
+        if isinstance(cause, Exception):
+            text = str(cause).strip()
+            error = (
+                f"{type(cause).__name__}: {text}"
+                if text
+                else f"{type(cause).__name__} (with no message)"
+            )
+            raise Fail(f"{name}({described}) raised {error}") from cause
+        message = str(failure)
+        if "did not return within" in message:
+            raise Fail(
+                f"{name}({described}) did not return within the check's time budget: look for a loop "
+                "whose condition never changes"
+            ) from None
+        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
+
+
 # ----------------------------------------------------------------------------- exercise 1
 def _check_mean_bar_chart(fig, df, category, value, unit):
     where = f"mean_bar_chart(df, {category!r}, {value!r}, {unit!r})"
@@ -118,7 +142,9 @@ def check_mean_bar_chart(fn):
         (penguins, "island", "flipper_length_mm", "mm"),
     ]
     for df, category, value, unit in cases:
-        fig = call(fn, df.copy(), category, value, unit)
+        fig = _call_on(
+            fn, f"penguins, {category!r}, {value!r}, {unit!r}", df.copy(), category, value, unit
+        )
         try:
             _check_mean_bar_chart(fig, df, category, value, unit)
         finally:
