@@ -33,6 +33,7 @@ SEARCH_TERMS = {
     "chapters/01-software-engineering": ["bisect", "hypothesis"],
     "chapters/02-data": ["leakage", "schema"],
     "chapters/06-visualization": ["deuteranopia", "dashboard"],
+    "chapters/10-emerging": ["prequential", "federated"],
     "chapters/13-optimization": ["quantization", "distillation"],
 }
 
