@@ -205,3 +205,11 @@ def test_grading_mode_follows_the_environment_variable():
     env_off = subprocess.run([sys.executable, "-c", code], env={**__import__("os").environ, "MLSKILLS_GRADING": "0"}, capture_output=True, text=True)
     assert env_on.returncode != 0 and "AssertionError: ✗ fn() should be 1" in env_on.stderr
     assert env_off.returncode == 0 and env_off.stdout.strip() == "✗ fn() should be 1"
+
+
+def test_reprs_of_objects_never_show_their_address():
+    import numpy as np
+
+    assert "0x" not in short(np.random.default_rng(0).bit_generator)
+    assert "0x" not in short(np.random.default_rng(0))
+    assert short(object()) == "<object object>"

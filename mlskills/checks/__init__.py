@@ -104,12 +104,16 @@ class Result:
 _ADDRESS = re.compile(r"<(function|bound method|built-in function|class|lambda|[\w.]+ object)\s+([^>]*?)\s*at 0x[0-9a-fA-F]+>")
 
 
+_AT_ADDRESS = re.compile(r"\s+at 0x[0-9a-fA-F]+")
+
+
 def short(value) -> str:
     """A short, one-line repr for hints (long values are elided, no memory addresses)."""
     if callable(value) and hasattr(value, "__name__") and not isinstance(value, type):
         return f"function {value.__name__}"
     text = _short.repr(value).replace("\n", " ")
-    return _ADDRESS.sub(lambda m: f"<{m.group(1)} {m.group(2)}>".replace(" >", ">"), text)
+    text = _ADDRESS.sub(lambda m: f"<{m.group(1)} {m.group(2)}>".replace(" >", ">"), text)
+    return _AT_ADDRESS.sub("", text)
 
 
 def _describe(exc: BaseException) -> str:
