@@ -7,6 +7,8 @@ What notebooks share lives here, and nothing else:
 - ``mlskills.measure``    sizes, and timings that can be trusted (``compare``: interleaved
   trials, spread, ties, environment record)
 - ``mlskills.services``   real servers on 127.0.0.1 for a notebook, always stopped
+- ``mlskills.compiled``   compile a C function in a temporary folder and call it through ctypes (Chapter 9)
+- ``mlskills.ml_services`` the feature and model services of Chapter 9, and its circuit breaker
 - ``mlskills.apis``       Chapter 3 penguin service: REST (FastAPI) and WebSocket, gRPC from a .proto, wire formats
 - ``mlskills.stateful_service`` the streaming forecaster Chapter 8 serves from replicas on 127.0.0.1
 - ``mlskills.dataparallel`` data-parallel training with torch.distributed on 127.0.0.1 (Chapter 7)
