@@ -36,7 +36,7 @@ def namespace(notebook: Path) -> dict:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or CHECK_CALL.search(cell.source):
                 continue
-            code = compile(cell.source, f"{notebook.relative_to(ROOT)}[cell {index}]", "exec")
+            code = compile(cell.source, f"{notebook.relative_to(ROOT)}[cell {index}]", "exec", dont_inherit=True)
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(code, ns)  # noqa: S102 - running our own notebooks is the point
     finally:

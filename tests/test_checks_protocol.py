@@ -213,3 +213,10 @@ def test_reprs_of_objects_never_show_their_address():
     assert "0x" not in short(np.random.default_rng(0).bit_generator)
     assert "0x" not in short(np.random.default_rng(0))
     assert short(object()) == "<object object>"
+
+
+def test_a_multi_line_error_message_stays_on_one_line():
+    def double(x):
+        raise ValueError("first line\n   second line")
+
+    assert check_double.evaluate(double).line == "✗ double(0) raised ValueError: first line second line"

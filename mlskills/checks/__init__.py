@@ -118,7 +118,7 @@ def short(value) -> str:
 
 def _describe(exc: BaseException) -> str:
     """``TypeError: message``, or the type alone with a note when the message is empty."""
-    text = str(exc).strip()
+    text = " ".join(str(exc).split())  # one line, however the message was wrapped
     if not text or text in ("''", '""'):
         return f"{type(exc).__name__} (with no message)"
     return f"{type(exc).__name__}: {short(text) if len(text) > 200 else text}"
