@@ -8,6 +8,11 @@ Two command-line tools, each a fresh process, so what they measure is that proce
     predictions on zeros and prints one JSON line: resident memory before the session
     and at its peak (``VmHWM``), in kB.
 
+``tflite_from_layers(layers)``
+    writes the same MLP as a LiteRT (TensorFlow Lite) ``.tflite`` flat buffer, one
+    FULLY_CONNECTED operator per layer, with the schema that ``ai-edge-litert`` ships, so no
+    TensorFlow converter is needed.
+
 ``python -m mlskills.edge serve MODEL.onnx --port PORT``
     a small HTTP server on 127.0.0.1: ``GET /health`` and ``POST /predict`` with
     ``{"pixels": [[...], ...]}`` answered by ``{"logits": [[...], ...]}``. Start it with
@@ -23,7 +28,6 @@ import subprocess
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
 
 #: The command that starts the loopback model server (append MODEL and --port {port}).
 SERVE_COMMAND = [sys.executable, "-m", "mlskills.edge", "serve"]
@@ -44,7 +48,7 @@ def _rss_kb(field: str = "VmRSS") -> int:
     return 0
 
 
-def _session(model: str, threads: int, arena: bool):
+def session(model: str, threads: int, arena: bool):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -60,14 +64,15 @@ def profile(model: str, threads: int, arena: bool, batch: int, calls: int, max_m
         cap = max_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     import numpy as np
+    import onnxruntime  # noqa: F401 - loaded before the baseline, so the session is measured alone
 
     before = _rss_kb()
-    session = _session(model, threads, arena)
-    name = session.get_inputs()[0].name
-    features = session.get_inputs()[0].shape[1]
+    sess = session(model, threads, arena)
+    name = sess.get_inputs()[0].name
+    features = sess.get_inputs()[0].shape[1]
     x = np.zeros((batch, features), dtype=np.float32)
     for _ in range(calls):
-        session.run(None, {name: x})
+        sess.run(None, {name: x})
     peak = _rss_kb("VmHWM")
     return {"rss_before_kb": before, "peak_rss_kb": peak, "threads": threads, "arena": arena, "batch": batch}
 
@@ -84,11 +89,61 @@ def peak_memory(model: str | Path, *, threads: int = 1, arena: bool = False, bat
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def tflite_from_layers(layers: list[dict], description: str = "Beyond Algorithms, chapter 10: digits MLP") -> bytes:
+    """A ``.tflite`` model of an MLP: ``layers`` as from ``browser_model.layers_from_onnx``
+    (weight (out, in) and bias, float32), ReLU fused into every layer but the last.
+
+    Input "pixels" and output "logits" have a variable batch dimension (resize the input
+    before ``allocate_tensors``). Buffer 0 is the empty buffer, by the format's convention.
+    """
+    import flatbuffers
+    import numpy as np
+    from ai_edge_litert import schema_py_generated as tfl
+
+    buffers, tensors, operators = [tfl.BufferT()], [], []
+
+    def tensor(name, shape, data=None):
+        t = tfl.TensorT()
+        t.name, t.shape, t.type, t.buffer = name, list(shape), tfl.TensorType.FLOAT32, 0
+        if data is None:  # an activation: batch dimension variable
+            t.shapeSignature = [-1, *list(shape)[1:]]
+        else:  # a constant: its bytes go into a buffer of the file
+            buffer = tfl.BufferT()
+            buffer.data = np.ascontiguousarray(data, dtype="<f4").tobytes()
+            buffers.append(buffer)
+            t.buffer = len(buffers) - 1
+        tensors.append(t)
+        return len(tensors) - 1
+
+    current = first = tensor("pixels", [1, layers[0]["weight"].shape[1]])
+    for k, layer in enumerate(layers):
+        last = k == len(layers) - 1
+        weight, bias = tensor(f"W{k}", layer["weight"].shape, layer["weight"]), tensor(f"b{k}", layer["bias"].shape, layer["bias"])
+        out = tensor("logits" if last else f"h{k}", [1, layer["weight"].shape[0]])
+        options = tfl.FullyConnectedOptionsT()
+        options.fusedActivationFunction = tfl.ActivationFunctionType.NONE if last else tfl.ActivationFunctionType.RELU
+        op = tfl.OperatorT()
+        op.opcodeIndex, op.inputs, op.outputs = 0, [current, weight, bias], [out]
+        op.builtinOptionsType, op.builtinOptions = tfl.BuiltinOptions.FullyConnectedOptions, options
+        operators.append(op)
+        current = out
+    subgraph = tfl.SubGraphT()
+    subgraph.name, subgraph.tensors, subgraph.inputs, subgraph.outputs, subgraph.operators = "main", tensors, [first], [current], operators
+    code = tfl.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = tfl.BuiltinOperator.FULLY_CONNECTED
+    code.version = 1
+    model = tfl.ModelT()
+    model.version, model.operatorCodes, model.subgraphs, model.buffers, model.description = 3, [code], [subgraph], buffers, description
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 def serve(model: str, port: int) -> None:
     import numpy as np
 
-    session = _session(model, threads=1, arena=False)
-    name = session.get_inputs()[0].name
+    sess = session(model, threads=1, arena=False)
+    name = sess.get_inputs()[0].name
 
     class Handler(BaseHTTPRequestHandler):
         def _reply(self, status: int, body: dict) -> None:
@@ -108,9 +163,9 @@ def serve(model: str, port: int) -> None:
             try:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 pixels = np.asarray(body["pixels"], dtype=np.float32)
-                logits = session.run(None, {name: pixels})[0]
-            except (ValueError, KeyError, TypeError) as exc:
-                return self._reply(422, {"error": str(exc)})
+                logits = sess.run(None, {name: pixels})[0]
+            except Exception as exc:  # noqa: BLE001 - bad JSON, a missing key or a shape ONNX Runtime refuses
+                return self._reply(422, {"error": " ".join(str(exc).split())[:300]})
             self._reply(200, {"logits": logits.tolist()})
 
         def log_message(self, *args):
