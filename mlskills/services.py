@@ -123,6 +123,7 @@ class Service:
     def stop(self) -> None:
         """Stop the server and everything it started (idempotent)."""
         process, self.process = self.process, None
+        self.log.unlink(missing_ok=True)  # the log only serves a failed start
         if process is None or process.poll() is not None:
             return
         try:

@@ -40,3 +40,11 @@ def test_free_port_is_bindable():
     port = free_port()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
+
+
+def test_stopping_removes_the_log_file(tmp_path):
+    server = Service(HTTP_SERVER, ready="http", cwd=tmp_path).start()
+    log = server.log
+    assert log.exists()
+    server.stop()
+    assert not log.exists()
