@@ -97,15 +97,18 @@ class Service:
         deadline = time.monotonic() + self.timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                log, code = self.tail(), self.process.returncode
+                self.stop()
                 raise ServiceError(
-                    f"{self.command[0]} exited with {self.process.returncode}:\n{self.tail()}"
+                    f"{self.command[0]} exited with {code}:\n{log}"
                 )
             if self._answers():
                 return self
             time.sleep(0.05)
+        log = self.tail()
         self.stop()
         raise ServiceError(
-            f"{self.command[0]} did not answer within {self.timeout_s:g} s:\n{self.tail()}"
+            f"{self.command[0]} did not answer within {self.timeout_s:g} s:\n{log}"
         )
 
     def _answers(self) -> bool:

@@ -28,8 +28,8 @@ def test_a_server_that_exits_at_once_reports_its_log():
 
 
 def test_a_server_that_never_listens_times_out_and_is_stopped():
-    silent = Service([sys.executable, "-c", "import time; time.sleep(60)"], timeout_s=0.5)
-    with pytest.raises(ServiceError, match="did not answer within 0.5 s"):
+    silent = Service([sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(60)"], timeout_s=0.5)
+    with pytest.raises(ServiceError, match="did not answer within 0.5 s:\nstarting"):
         silent.start()
     assert not silent.running
 
