@@ -9,7 +9,7 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup functions-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup functions-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
 
 help:
 	@echo "make book      build the site into _build/html (sets up .venv first)"
@@ -19,6 +19,8 @@ help:
 	@echo "make execute NB=chapters/02-data.ipynb   re-execute notebooks in place (all if NB is empty)"
 	@echo "make exercises regenerate exercises/ from solutions/"
 	@echo "make lint      check the chapter anatomy of every notebook"
+	@echo "make lab       open the notebooks in JupyterLab, from the book's environment"
+	@echo "make nbgrader-course DEST=../course   an nbgrader course (source/ for every chapter) for instructors"
 	@echo "make scaffold N=7 TITLE='Advanced machine learning'   start a chapter"
 	@echo "make bench     time every notebook and the book build against the budgets"
 	@echo "make data-manifest   rewrite data/MANIFEST.sha256 after adding a data file"
@@ -92,6 +94,17 @@ exercises: setup
 execute: setup functions-env
 	$(PY) -m mlskills.notebooks $(NB)
 	$(PY) -m mlskills.exercises
+
+# JupyterLab from the book's environment (pinned in requirements.txt), at the repository root.
+lab: setup
+	$(PY) -m jupyter lab
+
+# An nbgrader course generated from solutions/ (mlskills/nbgrader_course.py); CHAPTERS="02 13" for a few.
+DEST ?=
+CHAPTERS ?=
+nbgrader-course: setup
+	@test -n "$(DEST)" || { echo "say where: make nbgrader-course DEST=../my-course"; exit 2; }
+	$(PY) -m mlskills.nbgrader_course $(DEST) $(CHAPTERS)
 
 data-manifest: setup
 	$(PY) -m mlskills.data manifest

@@ -21,7 +21,8 @@ from nbclient import NotebookClient
 from mlskills import ROOT
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-KEEP_CELL_METADATA = {"tags", "mystnb", "editable", "deletable", "jupyter"}
+#: Cell metadata that survives normalising (``nbgrader``: an instructor's marks stay).
+KEEP_CELL_METADATA = {"tags", "mystnb", "editable", "deletable", "jupyter", "nbgrader"}
 TIMEOUT_S = 600
 
 
