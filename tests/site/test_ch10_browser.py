@@ -43,7 +43,7 @@ def predict_in_page(page) -> tuple[list[int], np.ndarray, int]:
     return json.loads(box["pixels"]), np.array(json.loads(box["p"])), int(box["label"])
 
 
-def test_the_model_runs_in_the_page_and_equals_onnx_runtime(server, browser):
+def test_the_model_runs_in_the_page_and_equals_onnx_runtime(site, server, browser):
     page, problems, weight = visit(browser, f"{server}/{PAGE}")
     requested = lambda name: any(p.endswith(name) for p in weight["paths"])  # noqa: E731
     assert requested("_static/ch10/widget.js"), "the widget's script did not load from the site"
@@ -79,6 +79,11 @@ def test_the_model_runs_in_the_page_and_equals_onnx_runtime(server, browser):
     assert label == int(p_python.argmax()) and np.abs(p_page - p_python).max() < 1e-5
     assert "Predicted digit" in page.inner_text("#ch10-widget .ch10-output")
     assert not problems, problems
+    files = [site / p.lstrip("/") for p in weight["paths"] if (site / p.lstrip("/")).is_file()]
+    loaded = sum(f.stat().st_size for f in files)
+    runtime = sum(f.stat().st_size for f in files if f.parent.name == "ch10")
+    print(f"\n{PAGE}: {loaded / 1e3:,.0f} kB loaded in all after using the widget, of which _static/ch10/ {runtime / 1e3:.1f} kB")
+    assert loaded < 2_000_000, f"the chapter page loads {loaded / 1e6:.1f} MB"
     page.context.close()
 
 
