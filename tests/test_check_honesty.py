@@ -95,7 +95,14 @@ def test_check_says_not_attempted_for_the_stub(chapter, solution, check, fn):
 
 @pytest.mark.parametrize(("chapter", "check", "wrong"), WRONG_CASES, ids=[f"{c[0]}-{c[1]}-{c[2].__name__}" for c in WRONG_CASES])
 def test_check_rejects_a_wrong_answer_with_a_specific_hint(chapter, check, wrong):
-    result = getattr(checks_module(chapter), check).evaluate(wrong)
+    if getattr(wrong, "never_returns", False):  # marked with tests.checks.never_returns
+        with time_budget(HANG_BUDGET_S):
+            result = getattr(checks_module(chapter), check).evaluate(wrong)
+        assert "did not return within" in result.line or "did not finish within" in result.line, (
+            f"{wrong.__name__} is marked never_returns but {check} said: {result.line}"
+        )
+    else:
+        result = getattr(checks_module(chapter), check).evaluate(wrong)
     assert result.status == FAIL, f"{check} accepted the wrong answer {wrong.__name__}: {result.line}"
     assert not result.message.startswith(GENERIC), f"{check} gave no specific hint for {wrong.__name__}: {result.line}"
     assert len(result.message) >= 25, f"hint too vague for {wrong.__name__}: {result.line}"

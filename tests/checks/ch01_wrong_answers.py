@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
+from tests.checks import never_returns
+
 # ---------------------------------------------------------------- Exercise 1: safe_accuracy
 
 
@@ -307,6 +309,7 @@ def accuracy_counts_mismatches(y_true, y_pred):
     return sum(a != b for a, b in zip(y_true, y_pred, strict=True)) / len(y_true)
 
 
+@never_returns
 def accuracy_loop_never_advances(y_true, y_pred):
     """A while loop that only moves on after a match: never returns on a wrong label."""
     if len(y_true) == 0 or len(y_true) != len(y_pred):
@@ -357,6 +360,7 @@ def test_only_checks_the_mean_shift(fit_transform):
     assert not np.allclose(test_scaled, test)
 
 
+@never_returns
 def test_waits_for_a_change_that_never_comes(fit_transform):
     """Re-runs the scaler until the output changes: never returns on a deterministic one."""
     train = np.array([[0.0], [2.0], [4.0]])
@@ -427,6 +431,7 @@ def junit_counts_as_floats(xml_text):
     return {k: (np.float64(v) if k != "failed_tests" else v) for k, v in summary.items()}
 
 
+@never_returns
 def junit_scans_text_without_advancing(xml_text):
     """Scans the text with str.find but never moves past the first <testcase>: never returns."""
     summary = {"tests": 0, "passed": 0, "failed": 0, "errors": 0, "skipped": 0, "failed_tests": []}

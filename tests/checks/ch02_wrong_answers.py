@@ -14,6 +14,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
+from tests.checks import never_returns
+
 # --- Exercise 1: SQL -------------------------------------------------------------------
 
 _SELECT = """
@@ -304,6 +306,7 @@ def sql_mean_counts_missing_as_zero(conn):
     return pd.read_sql(query, conn)
 
 
+@never_returns
 def sql_fetch_loop_never_advances(conn):
     """Reads the cursor with fetchone() once, then loops on the same row forever."""
     query = _SELECT.format(
@@ -392,6 +395,7 @@ def species_cleans_in_place(values):
     return cleaned
 
 
+@never_returns
 def species_collapse_spaces_forever(values):
     """Collapses double spaces with str.replace but never assigns the result: loops forever."""
     texts = []
@@ -440,6 +444,7 @@ def cv_returns_fold_scores(X, y, k, seed):
     return cross_val_score(model, X, y, cv=cv)
 
 
+@never_returns
 def cv_retries_until_above_chance(X, y, k, seed):
     """Re-runs the same deterministic CV until it beats chance: never returns on noise."""
     score = 0.0
@@ -506,6 +511,7 @@ def manifests_split_lines_on_newline(old, new):
     }
 
 
+@never_returns
 def manifests_index_never_advances(old, new):
     """Walks the lines with a while loop and forgets to move on after a blank line."""
 
@@ -665,6 +671,7 @@ def validate_float_dtype_only(batch):
     return problems
 
 
+@never_returns
 def validate_retries_forever(batch):
     """Waits for the batch to 'become' valid, re-validating the same batch forever."""
     problems = _problems(batch)

@@ -7,6 +7,8 @@ a specific message). Each is a mistake a learner would really make.
 
 import matplotlib.pyplot as plt
 
+from tests.checks import never_returns
+
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 
 
@@ -194,6 +196,7 @@ def bar_chart_with_a_table_axes(df, category, value, unit):
     return fig
 
 
+@never_returns
 def bar_chart_waits_for_the_figure(df, category, value, unit):
     """Waits for a figure number that plt.subplots never hands out: never returns."""
     means = _means(df, category, value)
@@ -271,6 +274,7 @@ def styles_pops_the_palette(categories):
 _SHARED = list(OKABE_ITO) * 2
 
 
+@never_returns
 def styles_cycle_until_unique(categories):
     """Draws colours until they are all different, but from a palette of one: never returns."""
     palette = OKABE_ITO[:1]
@@ -331,6 +335,7 @@ def baseline_returns_nothing(ax):
     ax.set_ylim(min(0.0, *heights), max(0.0, *heights))
 
 
+@never_returns
 def baseline_shrinks_towards_zero(ax):
     """Lowers the bottom by 10 % at a time until it reaches zero, which it never does."""
     bottom, top = ax.get_ylim()
@@ -412,6 +417,7 @@ def alt_text_rounds_to_thousands(ax, unit):
     )
 
 
+@never_returns
 def alt_text_scans_ticks_forever(ax, unit):
     """Walks the tick labels with a while loop and never moves the index."""
     labels, heights = _bars_of(ax)

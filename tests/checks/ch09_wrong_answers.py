@@ -16,6 +16,8 @@ import types
 
 import numpy as np
 
+from tests.checks import never_returns
+
 
 # ---------------------------------------------------------------- Exercise 1: seeded
 @contextlib.contextmanager
@@ -154,6 +156,7 @@ def seeded_global_saved_state(seed, _saved={}):  # noqa: B006 - the mistake is t
 
 
 @contextlib.contextmanager
+@never_returns
 def seeded_never_returns(seed):
     """Spins forever while 'waiting' for the generators."""
     while True:
@@ -442,6 +445,7 @@ def retry_sleeps_first(
     return decorate
 
 
+@never_returns
 def retry_never_returns(
     attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep
 ):
@@ -624,6 +628,7 @@ def registry_not_a_dict():
     return Plugin
 
 
+@never_returns
 def registry_never_returns():
     """Loops forever while building the base class."""
     while True:
@@ -788,6 +793,7 @@ def nc_apply_along_axis(X, C):
     return labels, d[np.arange(len(X)), labels]
 
 
+@never_returns
 def nc_never_returns(X, C):
     """Waits for a convergence that never comes."""
     while True:
@@ -935,6 +941,7 @@ def calls_not_nested(source, targets):
     return [(line, name) for line, _, name in sorted(finder.found)]
 
 
+@never_returns
 def calls_never_returns(source, targets):
     """Walks the tree with a work list it never empties."""
     work = [ast.parse(source)]
@@ -1100,6 +1107,7 @@ breaker_trial_success_keeps_open = _named(
 )
 
 
+@never_returns
 def breaker_never_returns(fn, *, failure_threshold, reset_after_s, clock, fallback):
     """Polls the clock until the pause is over, which a fake clock never is."""
 

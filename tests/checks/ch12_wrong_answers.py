@@ -11,6 +11,8 @@ import urllib.parse
 
 import numpy as np
 
+from tests.checks import never_returns
+
 
 # ---------------------------------------------------------------- Exercise 1: psi_from_counts
 def psi_raw_counts(expected, actual, floor=1e-4):
@@ -80,6 +82,7 @@ def psi_returns_per_bin(expected, actual, floor=1e-4):
     return (a - e) * np.log(a / e)
 
 
+@never_returns
 def psi_never_returns(expected, actual, floor=1e-4):
     """Loops forever (a while loop whose condition never changes)."""
     while True:
@@ -206,6 +209,7 @@ def events_returns_count(records, process, seen):
     return count
 
 
+@never_returns
 def events_never_returns(records, process, seen):
     """Polls forever for more records instead of returning."""
     while True:
@@ -299,6 +303,7 @@ def route_success_late_dead_letters(
     return ("retry", min(base_delay_s * 2 ** (receive_count - 1), max_delay_s))
 
 
+@never_returns
 def route_never_returns(
     error, receive_count, *, max_receives=3, base_delay_s=2.0, max_delay_s=900.0
 ):
@@ -359,6 +364,7 @@ def trigger_skips_first_batch(scores, threshold, cooldown):
     return fired
 
 
+@never_returns
 def trigger_never_returns(scores, threshold, cooldown):
     """Waits for the next batch forever."""
     while True:
@@ -409,6 +415,7 @@ def choose_quantile(null_scores, budget, candidates):
     return float(np.quantile(null_scores, 1 - budget))
 
 
+@never_returns
 def choose_never_returns(null_scores, budget, candidates):
     """Searches an ever finer grid forever."""
     while True:

@@ -10,6 +10,8 @@ import time
 import numpy as np
 import scipy.sparse
 
+from tests.checks import never_returns
+
 
 # ---------------------------------------------------------------- Exercise 1: quantize_uint8
 def quantize_forgets_zero(x):
@@ -283,6 +285,7 @@ def quantize_flattens(x):
     return q, scale, zero_point
 
 
+@never_returns
 def quantize_grows_scale_from_zero(x):
     """Doubles the scale until the range fits, starting from 0.0: never returns."""
     lo, hi = min(float(x.min()), 0.0), max(float(x.max()), 0.0)
@@ -424,6 +427,7 @@ def prune_upcasts_to_float64(weights, sparsity):
     return weights * mask.reshape(weights.shape)
 
 
+@never_returns
 def prune_one_at_a_time(weights, sparsity):
     """Zeros the smallest |w| one at a time, but argmin finds the zero it just made: never ends."""
     k = int(round(sparsity * weights.size))
@@ -494,6 +498,7 @@ def storage_csr_of_the_transpose(weights):
     }
 
 
+@never_returns
 def storage_counts_nonzeros_forever(weights):
     """Counts non-zeros with a while loop whose index only moves past zeros: never returns."""
     import zlib
@@ -562,6 +567,7 @@ def choose_returns_position(results, *, max_bytes, max_p95_ms):
     return int(next(i for i in order if ok[i]))
 
 
+@never_returns
 def choose_while_without_step(results, *, max_bytes, max_p95_ms):
     """Walks the ranked rows with a while loop and skips unfit rows without moving on."""
     ranked = results.sort_values(["accuracy", "bytes"], ascending=[False, True])

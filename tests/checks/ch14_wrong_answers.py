@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from tests.checks import never_returns
+
 # ---------------------------------------------------------------- Exercise 1: precision_at_k
 
 _DOC = """Return the share of positives among the ``k`` highest-scored items.
@@ -183,6 +185,7 @@ precision_example_in_prose = _documented(
 )
 
 
+@never_returns
 def precision_never_returns(y_true, scores, k):
     """Loops forever."""
     while True:
@@ -274,6 +277,7 @@ def threshold_skips_last_candidate(y_true, scores, benefit, thresholds):
     return best, _profit(y_true, scores, benefit, best)
 
 
+@never_returns
 def threshold_never_returns(y_true, scores, benefit, thresholds):
     """Loops forever."""
     while True:
@@ -381,6 +385,7 @@ def cycle_fails_on_empty(events):
     return _right_cycle_times(events)
 
 
+@never_returns
 def cycle_never_returns(events):
     """Loops forever."""
     while True:
@@ -499,6 +504,7 @@ def sample_range_only_check(p_control, p_treatment, alpha=0.05, power=0.8):
     return math.ceil(_size(p_control, p_treatment, norm.ppf(1 - alpha / 2), norm.ppf(power)))
 
 
+@never_returns
 def sample_never_returns(p_control, p_treatment, alpha=0.05, power=0.8):
     """Searches for n by counting up from 1 with a condition that never becomes true."""
     n = 1
@@ -666,6 +672,7 @@ def review_empty():
     return []
 
 
+@never_returns
 def review_never_returns():
     """Loops forever."""
     while True:
@@ -777,6 +784,7 @@ def summary_empty(r):
     return ""
 
 
+@never_returns
 def summary_never_returns(r):
     """Loops forever."""
     while True:
