@@ -3,7 +3,8 @@
 tests/test_check_honesty.py runs every check against the solution (must pass), the
 exercise stub (must say "not attempted yet") and each wrong answer below (must fail with
 a specific message). Wrong answers are grouped by exercise: one per rule the check's ✓
-line claims, the boundary cases learners hit, and one that never returns. ``RIGHT`` holds
+line claims, and the boundary cases learners hit (an answer that never
+returns is proved stopped for every check by tests/test_check_honesty.py). ``RIGHT`` holds
 correct answers written differently from the solution; every check must accept them.
 """
 
@@ -153,10 +154,36 @@ def weather_returns_an_instance():
     )
 
 
-def weather_never_returns():
-    """Loops forever."""
-    while True:
-        pass
+def weather_numbers_nullable():
+    """Types wind as float | None, so a null wind speed is accepted."""
+    return _weather(wind_m_s=(float | None, Field(ge=0, le=60)))
+
+
+def weather_cross_check_refuses_equal():
+    """Compares with >=, so a day whose minimum equals its maximum is refused."""
+
+    class DailyWeather(_weather(cross_check=False)):
+        @model_validator(mode="after")
+        def minimum_below_maximum(self):
+            if self.temp_min_c >= self.temp_max_c:
+                raise ValueError("temp_min_c must be below temp_max_c")
+            return self
+
+    return DailyWeather
+
+
+def weather_cross_check_crashes_on_a_missing_maximum():
+    """Reads info.data['temp_max_c'] in a field validator: KeyError when the maximum was refused."""
+
+    class DailyWeather(_weather(cross_check=False)):
+        @field_validator("temp_min_c")
+        @classmethod
+        def not_above_maximum(cls, value, info):
+            if value > info.data["temp_max_c"]:
+                raise ValueError("temp_min_c is above temp_max_c")
+            return value
+
+    return DailyWeather
 
 
 def weather_right_with_annotated_fields():
@@ -293,6 +320,34 @@ def safe_threshold_off_by_one(obj):
     return _walk(obj, lambda v: _leaf(v, strict_threshold=True))
 
 
+def safe_keeps_2_53(obj):
+    """Keeps 2**53 itself as a number (> 2**53 instead of > 2**53 - 1); JavaScript cannot tell it from 2**53 + 1."""
+    return _walk(obj, lambda v: _leaf(v, threshold=2**53))
+
+
+def safe_zero_becomes_null(obj):
+    """Tests `if not value` to find missing numbers, so 0 and 0.0 become null."""
+
+    def leaf(value):
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)):
+            if not value:
+                return None
+        return _leaf(value)
+
+    return _walk(obj, leaf)
+
+
+def safe_isoformat_plus_z(obj):
+    """Appends Z to isoformat() after converting to UTC, giving '+00:00Z'."""
+
+    def leaf(value):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(dt.UTC).isoformat() + "Z"
+        return _leaf(value)
+
+    return _walk(obj, leaf)
+
+
 def safe_bools_become_ints(obj):
     """Tests int before bool, so True becomes 1."""
     return _walk(obj, lambda v: _leaf(v, bools=False))
@@ -332,12 +387,6 @@ def safe_in_place(obj):
             obj[key] = safe_in_place(value)
         return obj
     return _walk(obj, _leaf)
-
-
-def safe_never_returns(obj):
-    """Loops forever."""
-    while True:
-        pass
 
 
 def safe_right_with_singledispatch(obj):
@@ -537,6 +586,52 @@ retry_raises_for_the_last_status = _named(
 )
 
 
+retry_server_faults_too = _named(
+    _retrying(statuses={429, 500, 501, 502, 503, 504}),
+    "retry_server_faults_too",
+    "Retries 500 and 501 as well, although the exercise returns every other status at once.",
+)
+
+
+def retry_connection_errors_only(
+    client, url, payload, *, attempts=5, base_delay_s=0.1, sleep=time.sleep
+):
+    """Catches httpx2.ConnectError only, so a timeout ends the call at its first attempt."""
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    for attempt in range(1, attempts + 1):
+        try:
+            response = client.post(url, json=payload, headers=headers)
+        except httpx2.ConnectError:
+            if attempt == attempts:
+                raise
+            sleep(base_delay_s * 2 ** (attempt - 1))
+            continue
+        if response.status_code not in RETRY or attempt == attempts:
+            return response
+        sleep(max(base_delay_s * 2 ** (attempt - 1), float(response.headers.get("Retry-After", 0))))
+    return None
+
+
+def retry_after_only_on_429(
+    client, url, payload, *, attempts=5, base_delay_s=0.1, sleep=time.sleep
+):
+    """Reads Retry-After on a 429 only, although a 503 may carry it too."""
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    for attempt in range(1, attempts + 1):
+        try:
+            response = client.post(url, json=payload, headers=headers)
+        except httpx2.TransportError:
+            if attempt == attempts:
+                raise
+            sleep(base_delay_s * 2 ** (attempt - 1))
+            continue
+        if response.status_code not in RETRY or attempt == attempts:
+            return response
+        hint = float(response.headers.get("Retry-After", 0)) if response.status_code == 429 else 0
+        sleep(max(base_delay_s * 2 ** (attempt - 1), hint))
+    return None
+
+
 def retry_until_success(client, url, payload, *, attempts=5, base_delay_s=0.1, sleep=time.sleep):
     """Ignores `attempts` and retries until the server succeeds: against a dead server it never stops."""
     headers = {"Idempotency-Key": uuid.uuid4().hex}
@@ -546,12 +641,6 @@ def retry_until_success(client, url, payload, *, attempts=5, base_delay_s=0.1, s
             return response
         sleep(min(base_delay_s * 2 ** (k - 1), 1.0))
     return None
-
-
-def retry_never_returns(client, url, payload, *, attempts=5, base_delay_s=0.1, sleep=time.sleep):
-    """Loops forever."""
-    while True:
-        pass
 
 
 def retry_right_with_a_while_loop(
@@ -674,10 +763,26 @@ def breaking_consumes_the_schema(old, new, *, direction):
     return found
 
 
-def breaking_never_returns(old, new, *, direction):
-    """Loops forever."""
-    while True:
-        pass
+def breaking_types_in_order(old, new, *, direction):
+    """Compares the anyOf types as ordered lists, so [string, null] and [null, string] differ."""
+
+    def in_order(schema):
+        return (
+            [o.get("type") for o in schema["anyOf"]] if "anyOf" in schema else [schema.get("type")]
+        )
+
+    return _changes(old, new, direction, types=in_order)
+
+
+def breaking_compares_whole_schemas(old, new, *, direction):
+    """Compares whole property schemas, so a reworded description counts as a type change."""
+    return _changes(old, new, direction, types=lambda schema: sorted(map(repr, schema.items())))
+
+
+def breaking_assumes_a_required_list(old, new, *, direction):
+    """Reads schema['required'] directly; pydantic leaves the key out when nothing is required."""
+    old["required"], new["required"]  # noqa: B018 - the KeyError is the mistake
+    return _changes(old, new, direction)
 
 
 def breaking_right_with_sets(old, new, *, direction):
@@ -778,10 +883,30 @@ def protocol_mutates_the_scenario(scenario):
     return choice
 
 
-def protocol_never_returns(scenario):
-    """Loops forever."""
-    while True:
-        pass
+def protocol_streams_single_items(scenario):
+    """With one item per request drops REST batch but keeps gRPC streaming."""
+    candidates = list(ORDER)
+    if scenario["client"] == "browser":
+        candidates = [c for c in candidates if not c.startswith("gRPC")]
+    if scenario["needs_push"]:
+        candidates = [c for c in candidates if c in ("WebSocket", "gRPC streaming")]
+    elif scenario["items_per_request"] == 1:
+        candidates = [c for c in candidates if c != "REST batch"]
+    fits = [c for c in candidates if scenario["p95_ms_per_item"][c] <= scenario["p95_budget_ms"]]
+    return fits[0] if fits else None
+
+
+def protocol_order_of_the_measurements(scenario):
+    """Takes the order of the measurements dict as the order of simplicity."""
+    candidates = list(scenario["p95_ms_per_item"])
+    if scenario["client"] == "browser":
+        candidates = [c for c in candidates if not c.startswith("gRPC")]
+    if scenario["needs_push"]:
+        candidates = [c for c in candidates if c in ("WebSocket", "gRPC streaming")]
+    elif scenario["items_per_request"] == 1:
+        candidates = [c for c in candidates if c not in ("REST batch", "gRPC streaming")]
+    fits = [c for c in candidates if scenario["p95_ms_per_item"][c] <= scenario["p95_budget_ms"]]
+    return fits[0] if fits else None
 
 
 def protocol_right_with_a_score(scenario):
@@ -803,6 +928,66 @@ def protocol_right_with_a_score(scenario):
     return next((name for name in ORDER if allowed(name) and fast_enough(name)), None)
 
 
+def weather_right_with_a_field_validator():
+    """Right: the cross check as a field validator that skips it when the maximum was refused."""
+
+    class DailyWeather(_weather(cross_check=False)):
+        @field_validator("temp_min_c")
+        @classmethod
+        def not_above_maximum(cls, value, info):
+            maximum = info.data.get("temp_max_c")
+            if maximum is not None and value > maximum:
+                raise ValueError(f"the minimum {value} is above the maximum {maximum}")
+            return value
+
+    return DailyWeather
+
+
+def safe_right_with_item(obj):
+    """Right: every NumPy value through .item() or .tolist(), then the plain-Python rules."""
+    if isinstance(obj, np.ndarray):
+        return safe_right_with_item(obj.tolist())
+    if isinstance(obj, np.generic):
+        return safe_right_with_item(obj.item())
+    if isinstance(obj, dict):
+        return {key: safe_right_with_item(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [safe_right_with_item(value) for value in obj]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, int):
+        return obj if -SAFE <= obj <= SAFE else str(obj)
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dt.datetime):
+        if obj.tzinfo is None:
+            raise ValueError("a naive datetime has no moment in time")
+        return obj.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(obj, dt.date):
+        return str(obj)
+    return obj
+
+
+def retry_right_recursive(client, url, payload, *, attempts=5, base_delay_s=0.1, sleep=time.sleep):
+    """Right: one attempt per recursive call, the key made once outside."""
+    key = uuid.uuid4().hex
+
+    def attempt(k):
+        try:
+            response = client.post(url, json=payload, headers={"Idempotency-Key": key})
+        except httpx2.TransportError:
+            if k >= attempts:
+                raise
+            sleep(base_delay_s * 2 ** (k - 1))
+            return attempt(k + 1)
+        if response.status_code in (429, 502, 503, 504) and k < attempts:
+            sleep(max(base_delay_s * 2 ** (k - 1), int(response.headers.get("retry-after", 0))))
+            return attempt(k + 1)
+        return response
+
+    return attempt(1)
+
+
 WRONG = {
     "check_weather_request_model": [
         weather_date_as_string,
@@ -822,7 +1007,9 @@ WRONG = {
         weather_strict_mode,
         weather_hand_written_range_lets_nan_through,
         weather_returns_an_instance,
-        weather_never_returns,
+        weather_numbers_nullable,
+        weather_cross_check_refuses_equal,
+        weather_cross_check_crashes_on_a_missing_maximum,
     ],
     "check_to_json_safe": [
         safe_top_level_only,
@@ -839,7 +1026,9 @@ WRONG = {
         safe_dates_before_datetimes,
         safe_keeps_tuples,
         safe_in_place,
-        safe_never_returns,
+        safe_keeps_2_53,
+        safe_zero_becomes_null,
+        safe_isoformat_plus_z,
     ],
     "check_post_with_retries": [
         retry_new_key_per_attempt,
@@ -860,7 +1049,9 @@ WRONG = {
         retry_uses_time_sleep,
         retry_raises_for_the_last_status,
         retry_until_success,
-        retry_never_returns,
+        retry_server_faults_too,
+        retry_connection_errors_only,
+        retry_after_only_on_429,
     ],
     "check_breaking_changes": [
         breaking_ignores_removed_request_fields,
@@ -873,7 +1064,9 @@ WRONG = {
         breaking_reports_additions,
         breaking_removed_is_also_optional,
         breaking_consumes_the_schema,
-        breaking_never_returns,
+        breaking_types_in_order,
+        breaking_compares_whole_schemas,
+        breaking_assumes_a_required_list,
     ],
     "check_choose_protocol": [
         protocol_grpc_in_the_browser,
@@ -885,14 +1078,18 @@ WRONG = {
         protocol_fastest,
         protocol_never_none,
         protocol_mutates_the_scenario,
-        protocol_never_returns,
+        protocol_streams_single_items,
+        protocol_order_of_the_measurements,
     ],
 }
 
 RIGHT = {
-    "check_weather_request_model": [weather_right_with_annotated_fields],
-    "check_to_json_safe": [safe_right_with_singledispatch],
-    "check_post_with_retries": [retry_right_with_a_while_loop],
+    "check_weather_request_model": [
+        weather_right_with_annotated_fields,
+        weather_right_with_a_field_validator,
+    ],
+    "check_to_json_safe": [safe_right_with_singledispatch, safe_right_with_item],
+    "check_post_with_retries": [retry_right_with_a_while_loop, retry_right_recursive],
     "check_breaking_changes": [breaking_right_with_sets],
     "check_choose_protocol": [protocol_right_with_a_score],
 }
