@@ -164,3 +164,22 @@ def test_augmentation_buys_back_the_shifted_accuracy():
     centred, shifted = (float(v) for v in re.findall(r"(\d\.\d+)", text))
     assert shifted >= cnn_plain - 0.05, "nearly all of the shifted accuracy comes back"
     assert abs(centred - cnn_plain) <= 0.01, "a couple of images at most on centred digits"
+
+
+def test_answering_at_every_row_improves_early_answers_at_a_cost_at_the_end():
+    plain = dict(re.findall(r"k=(\d): (\d\.\d+)", stored_text("rnn-prefix")))
+    every = dict(re.findall(r"k=(\d): (\d\.\d+)", stored_text("rnn-every-step")))
+    early = [float(every[k]) for k in ("2", "4", "6")]
+    assert early == sorted(early) and all(
+        e > float(plain[k]) for e, k in zip(early, "246", strict=True)
+    )
+    assert float(every["8"]) <= float(plain["8"]) - 0.05, (
+        "the prose says the final answer is clearly worse"
+    )
+
+
+def test_shap_values_add_up_to_the_prediction():
+    text = stored_text("shap-additive")
+    assert "equal within 1e-6 g: True" in text
+    contributions = [float(v) for v in re.findall(r"^\s+\w+\s+([+-]\d+) g$", text, re.M)]
+    assert len(contributions) == 5 and sum(contributions) < 0, "the prose says lighter than average"
