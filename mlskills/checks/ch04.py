@@ -11,6 +11,7 @@ called, so that an answer which loads the pickle is caught without any harm done
 from __future__ import annotations
 
 import collections
+import contextlib
 import math
 import pickle
 import pickletools
@@ -25,15 +26,30 @@ from mlskills.checks import Fail, call, check, short
 
 # ---------------------------------------------------------------- Exercise 1: k-anonymity
 def _k_table() -> pd.DataFrame:
-    """Three classes on (zip, age_band, sex) of sizes 4, 2 and 6; 'diagnosis' varies inside them."""
+    """Three classes on (zip, age_band, sex) of sizes 4, 2 and 9; 'diagnosis' varies inside them.
+
+    The sizes make every plausible wrong statistic give its own number: the smallest class
+    is 2, the first (and the median) 4, the mean 5, the largest 9, and there are 3 classes.
+    """
     rows = (
         [("731**", "30-39", "F")] * 4
         + [("731**", "40-49", "M")] * 2
-        + [("732**", "30-39", "M")] * 6
+        + [("732**", "30-39", "M")] * 9
     )
     table = pd.DataFrame(rows, columns=["zip", "age_band", "sex"])
-    table["diagnosis"] = ["flu", "asthma", "flu", "gout", "flu", "asthma", *["flu", "gout"] * 3]
+    table["diagnosis"] = ["flu", "asthma", "flu", "gout", "flu", "asthma", *["flu", "gout"] * 4, "flu"]
     return table
+
+
+def _k_missing_table() -> pd.DataFrame:
+    """A numeric quasi-identifier with missing values: three classes of 3, one of them (NaN, 'M')."""
+    return pd.DataFrame(
+        {
+            "age": [30.0, 30.0, 30.0, np.nan, np.nan, np.nan, 41.0, 41.0, 41.0],
+            "sex": ["F", "F", "F", "M", "M", "M", "F", "F", "F"],
+            "income_keur": [31.0, 45.5, 28.0, 52.0, 39.5, 61.0, 33.0, 47.0, 40.0],
+        }
+    )
 
 
 def _k_of(table: pd.DataFrame, qi: list[str]) -> int:
@@ -55,20 +71,21 @@ def check_k_anonymity(fn):
     qi = ["zip", "age_band", "sex"]
     table = _k_table()
     original = table.copy()
-    got = _int_result(call(fn, table, qi), "a table with classes of 4, 2 and 6 rows")
+    got = _int_result(call(fn, table, qi), "a table with classes of 4, 2 and 9 rows")
     if not table.equals(original):
         raise Fail(
             "k_anonymity changed the table it was given; compute k without modifying the input"
         )
     if got != 2:
         hints = {
-            6: "that is the largest class; k is the size of the smallest one",
+            9: "that is the largest class; k is the size of the smallest one",
             3: "that is the number of classes, not the size of the smallest class",
-            4: "that is the mean class size; k is the size of the smallest class",
+            5: "that is the mean class size; k is the size of the smallest class",
+            4: "that is the size of the first (and the middle) class, not of the smallest one",
             1: "you grouped by every column, including 'diagnosis', which is not a quasi-identifier",
         }
         raise Fail(
-            f"for classes of 4, 2 and 6 rows on {qi}, k should be 2, got {got}: "
+            f"for classes of 4, 2 and 9 rows on {qi}, k should be 2, got {got}: "
             + hints.get(
                 got, "group the rows by the quasi-identifiers together and find the smallest group"
             )
@@ -98,6 +115,27 @@ def check_k_anonymity(fn):
         raise Fail(
             f"with one extra row whose zip is missing (None), k should be 1 (that row is alone in its class), got {got}: "
             "a missing value is still a value; check whether your grouping silently drops rows with missing keys"
+        )
+    # Missing values that are alike form one class, like any other value.
+    numeric = _k_missing_table()
+    numeric_original = numeric.copy()
+    got = _int_result(
+        call(fn, numeric, ["age", "sex"]),
+        "a table of three classes of 3 rows on (age, sex), one of them with age missing",
+    )
+    if not numeric.equals(numeric_original):
+        raise Fail(
+            "k_anonymity changed the table it was given (its missing ages); compute k without modifying the input"
+        )
+    if got != 3:
+        raise Fail(
+            f"for three classes of 3 rows on ['age', 'sex'], one of them three men whose age is missing (NaN), "
+            f"k should be 3, got {got}: "
+            + (
+                "rows whose missing values are alike belong to one class, however each NaN is stored"
+                if got < 3
+                else "k is the size of the smallest class"
+            )
         )
     # Rows in another order give the same k.
     shuffled = table.sample(frac=1, random_state=4)
@@ -181,10 +219,20 @@ def check_laplace_mechanism(fn):
         if not np.all(np.isfinite(draws)):
             raise Fail(f"with {what}, some releases were not finite numbers")
         noise = draws - value
-        if np.mean(np.isclose(draws, np.round(draws))) > 0.5:
+        values, counts = np.unique(draws, return_counts=True)
+        if counts.max() > 0.1 * _DRAWS:
             raise Fail(
-                f"with {what}, the releases are whole numbers: return the noisy value unrounded"
+                f"with {what}, {counts.max() / _DRAWS:.0%} of the releases are exactly {values[counts.argmax()]:g}, "
+                "but Laplace noise is continuous, so no release should repeat: return the value plus the noise "
+                "as drawn (no rounding, truncating or clipping)"
             )
+        for decimals in range(5):
+            if np.mean(np.isclose(draws, np.round(draws, decimals), rtol=0, atol=1e-9)) > 0.5:
+                rounded = "whole numbers" if decimals == 0 else f"rounded to {decimals} decimal(s)"
+                raise Fail(
+                    f"with {what}, the releases are {rounded}: return the noisy value unrounded "
+                    "(rounding is for display, after the release)"
+                )
         centre, spread = float(np.median(noise)), float(np.mean(np.abs(noise)))
         if abs(centre) > 0.1 * scale:
             raise Fail(
@@ -276,8 +324,14 @@ def check_fairness_gaps(fn):
                 f"dp_diff and eo_diff should be numbers between 0 and 1, got {short(got)}"
             ) from None
         expected = _reference_gaps(y_true, y_pred, groups)
+
+        def rounded(got_value: float, want: float) -> bool:
+            return any(math.isclose(got_value, round(want, d), abs_tol=1e-12) for d in range(2, 5))
+
         if not math.isclose(dp, expected["dp_diff"], abs_tol=1e-9):
-            if math.isclose(abs(dp), expected["dp_diff"], abs_tol=1e-9):
+            if rounded(dp, expected["dp_diff"]):
+                hint = "do not round: return the exact fraction (round only when you display it)"
+            elif math.isclose(abs(dp), expected["dp_diff"], abs_tol=1e-9):
                 hint = "a gap is the largest rate minus the smallest one, so it is never negative"
             elif math.isclose(dp, 100 * expected["dp_diff"], abs_tol=1e-6):
                 hint = "return a fraction between 0 and 1, not a percentage"
@@ -290,7 +344,9 @@ def check_fairness_gaps(fn):
                 f"for {what}, dp_diff should be {expected['dp_diff']:.4f}, got {dp:.4f}: {hint}"
             )
         if not math.isclose(eo, expected["eo_diff"], abs_tol=1e-9):
-            if math.isclose(eo, 100 * expected["eo_diff"], abs_tol=1e-6):
+            if rounded(eo, expected["eo_diff"]):
+                hint = "do not round: return the exact fraction (round only when you display it)"
+            elif math.isclose(eo, 100 * expected["eo_diff"], abs_tol=1e-6):
                 hint = "return a fraction between 0 and 1, not a percentage"
             else:
                 hint = (
@@ -323,6 +379,9 @@ class _RecordingConnection(sqlite3.Connection):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.statements = []
+
+    def __repr__(self) -> str:
+        return "<SQLite connection with a features table>"
 
     def cursor(self, factory=_RecordingCursor):
         return super().cursor(factory)
@@ -369,6 +428,9 @@ def check_lookup_features(fn):
         ("x' OR '1'='1", "an injection that is always true"),
         ("L_0042", "an id with the SQL wildcard _"),
         ("l00042", "an id in the wrong case"),
+        ("L0004", "an id that is only the start of two other ids"),
+        ("L0004*", "an id with the glob wildcard *"),
+        ("L00042 ", "an id with a trailing space"),
     ]
     for applicant_id, what in cases:
         db = _feature_db()
@@ -385,7 +447,10 @@ def check_lookup_features(fn):
                 "send it separately from the query, as a parameter, so it is never parsed as SQL"
             )
         if not db.statements:
-            raise Fail("lookup_features ran no query on the connection it was given")
+            raise Fail(
+                f"for {what} ({applicant_id!r}), lookup_features ran no query on the connection it was given: "
+                "look every id up in the table (a parameter keeps any id harmless, so there is no need to turn ids away)"
+            )
         if expected is None:
             if got is not None:
                 raise Fail(
@@ -403,7 +468,8 @@ def check_lookup_features(fn):
             )
     return (
         "lookup_features sends the id as a parameter, returns the matching row as a dict (quotes in ids "
-        "included), and returns None for unknown ids, injections, wildcards and ids in the wrong case"
+        "included), and returns None for unknown ids, injections, wildcards, partial ids, ids in the wrong case "
+        "and ids with extra spaces"
     )
 
 
@@ -483,6 +549,20 @@ def _memo_two_imports() -> bytes:
     )
 
 
+def _put_get_imports() -> bytes:
+    """Protocol 4 with the older memo opcodes: 'os' stored by PUT, 'getcwd' by LONG_BINPUT, and
+    fetched back by BINGET, GET and LONG_BINGET (os.getcwd, os.getpid, os.getcwd; never loaded)."""
+    return (
+        b"\x80\x04]p0\n("  # PROTO 4, EMPTY_LIST, PUT 0, MARK
+        b"\x8c\x02osp1\n"  # 'os' -> memo 1 (PUT)
+        b"\x8c\x06getcwdr\x02\x00\x00\x00"  # 'getcwd' -> memo 2 (LONG_BINPUT)
+        b"\x93q\x03"  # STACK_GLOBAL os.getcwd -> memo 3 (BINPUT)
+        b"h\x01\x8c\x06getpid\x93"  # BINGET 1 ('os'), 'getpid', STACK_GLOBAL os.getpid
+        b"g1\nj\x02\x00\x00\x00\x93"  # GET 1 ('os'), LONG_BINGET 2 ('getcwd'), STACK_GLOBAL
+        b"e."  # APPENDS, STOP
+    )
+
+
 def _pickle_cases():
     """(what, kind, bytes, allowed, expected): no pickle here is ever loaded by the check."""
     honest = pickle.dumps(
@@ -526,6 +606,29 @@ def _pickle_cases():
         ["mlskills.checks.ch04.tripwire"],
     )
     yield (
+        "a protocol-4 pickle whose names are stored with PUT/LONG_BINPUT and fetched with BINGET, GET "
+        "and LONG_BINGET",
+        "memo",
+        _put_get_imports(),
+        frozenset(),
+        ["os.getcwd", "os.getpid"],
+    )
+    yield (
+        "a protocol-2 pickle calling collections.Counter, from the same module as the allowed "
+        "collections.OrderedDict",
+        "module",
+        _raw_pickle("collections", "Counter", 2, "ab"),
+        allowed,
+        ["collections.Counter"],
+    )
+    yield (
+        "a protocol-4 pickle of a NumPy array followed by the tripwire",
+        "STACK_GLOBAL",
+        pickle.dumps([np.arange(2.0), tripwire], protocol=4),
+        allowed,
+        ["mlskills.checks.ch04.tripwire"],
+    )
+    yield (
         "a pickle that uses the INST opcode for builtins.eval",
         "INST",
         b"(V0\nibuiltins\neval\n.",
@@ -539,6 +642,8 @@ _KIND_HINTS = {
     "STACK_GLOBAL": "protocol 4 imports with STACK_GLOBAL, which takes the module and the name from the two values pushed before it",
     "memo": "a module or attribute name can be fetched back from the memo (GET/BINGET) instead of being pushed as a new string",
     "INST": "the INST opcode imports a callable too (and calls it)",
+    "module": "the allowlist holds exact 'module.name' entries: a callable is not allowed because another "
+    "name from its module is",
 }
 
 
@@ -550,6 +655,8 @@ def _unsafe_hint(
         return "list each import once, in sorted order"
     if set(got) & set(allowed):
         return "flag only the imports that are not in the allowlist"
+    if kind == "module" and not got:
+        return _KIND_HINTS["module"]
     if not expected:
         return "every import in this pickle is in the allowlist, so nothing should be flagged"
     if kind == "memo":
@@ -566,15 +673,47 @@ def _unsafe_hint(
     )
 
 
+LOAD_ATTEMPTS = {"count": 0}
+
+
+class _RefusingUnpickler(pickle.Unpickler):
+    """Stands in for pickle.Unpickler while an answer runs: a subclass of it cannot load either."""
+
+    def load(self):
+        LOAD_ATTEMPTS["count"] += 1
+        raise pickle.UnpicklingError("this check does not let an answer unpickle anything")
+
+
+def _refuse(*args, **kwargs):
+    LOAD_ATTEMPTS["count"] += 1
+    raise pickle.UnpicklingError("this check does not let an answer unpickle anything")
+
+
+@contextlib.contextmanager
+def _unpickling_refused():
+    """While the answer runs, pickle.load/loads and pickle.Unpickler (even subclassed with a
+    restricted find_class, as in the Python documentation) count the attempt and refuse."""
+    names = ("Unpickler", "_Unpickler", "load", "loads", "_load", "_loads")
+    saved = {name: getattr(pickle, name) for name in names}
+    pickle.Unpickler = pickle._Unpickler = _RefusingUnpickler
+    pickle.load = pickle.loads = pickle._load = pickle._loads = _refuse
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(pickle, name, value)
+
+
 @check(budget_s=5)
 def check_unsafe_globals(fn):
-    before, passed = TRIPWIRE_CALLS["count"], set()
+    before, attempts, passed = TRIPWIRE_CALLS["count"], LOAD_ATTEMPTS["count"], set()
     for what, kind, data, allowed, expected in _pickle_cases():
-        got = call(fn, data, allowed)
-        if TRIPWIRE_CALLS["count"] != before:
+        with _unpickling_refused():
+            got = call(fn, data, allowed)
+        if TRIPWIRE_CALLS["count"] != before or LOAD_ATTEMPTS["count"] != attempts:
             raise Fail(
-                f"for {what}, your function loaded the pickle (a harmless tripwire inside it was called): "
-                "read the opcodes with pickletools instead of unpickling"
+                f"for {what}, your function tried to unpickle the data (pickle.load/loads or an Unpickler, even "
+                "one with a restricted find_class, runs the pickle's program): read the opcodes with pickletools"
             )
         if not isinstance(got, list) or not all(isinstance(item, str) for item in got):
             raise Fail(
@@ -585,6 +724,7 @@ def check_unsafe_globals(fn):
             raise Fail(f"for {what}, expected {expected}, got {short(got)}: {hint}")
         passed.add(kind)
     return (
-        "unsafe_globals finds GLOBAL, STACK_GLOBAL (with names from the memo) and INST imports outside the "
-        "allowlist, lists each once in sorted order, and never loads the pickle"
+        "unsafe_globals finds GLOBAL, STACK_GLOBAL (with names from the memo, whichever opcode stored them) and "
+        "INST imports that are not exactly in the allowlist, lists each once in sorted order, and never "
+        "unpickles the data"
     )

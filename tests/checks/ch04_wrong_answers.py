@@ -3,12 +3,18 @@
 tests/test_check_honesty.py runs every check against the solution (must pass), the
 exercise stub (must say "not attempted yet") and each wrong answer below (must fail with
 a specific message). Each is a mistake a learner would really make: one per rule that a
-check's ✓ line claims, plus boundary cases and an answer that never returns. The answers
-in RIGHT are correct but written differently from the solution; they must pass.
+check's ✓ line claims, plus boundary cases. An answer that never returns is not listed:
+the suite already proves that every check stops one. The answers in RIGHT are correct but
+written differently from the solution; they must pass.
 """
 
+import collections
+import io
+import itertools
 import pickle
 import pickletools
+import re
+import sqlite3
 
 import numpy as np
 import pandas as pd
@@ -89,12 +95,38 @@ def k_depends_on_order(table, quasi_identifiers):
     return min(runs)
 
 
-def k_never_returns(table, quasi_identifiers):
-    """A while loop whose condition never changes."""
-    k = 0
-    while k < len(table) + 1:
-        pass
-    return k
+
+
+def k_first_class(table, quasi_identifiers):
+    """Takes the size of the first class groupby lists, not of the smallest."""
+    if len(table) == 0:
+        return 0
+    return int(table.groupby(quasi_identifiers, dropna=False).size().iloc[0])
+
+
+def k_each_nan_its_own_class(table, quasi_identifiers):
+    """Counts tuples of values in a Counter: every NaN is a new float, so each is its own class."""
+    counts = collections.Counter(
+        tuple(float("nan") if pd.isna(value) else value for value in row)
+        for row in table[list(quasi_identifiers)].itertuples(index=False)
+    )
+    return min(counts.values(), default=0)
+
+
+def k_missing_means_unique(table, quasi_identifiers):
+    """Declares k = 1 whenever any quasi-identifier is missing, 'to be safe'."""
+    if len(table) == 0:
+        return 0
+    if table[quasi_identifiers].isna().any().any():
+        return 1
+    return int(table.groupby(quasi_identifiers).size().min())
+
+
+def k_unique_or_two(table, quasi_identifiers):
+    """Only asks whether some row is unique: 1 if so, else 2."""
+    if len(table) == 0:
+        return 0
+    return 1 if (~table.duplicated(quasi_identifiers, keep=False)).any() else 2
 
 
 def k_by_value_counts(table, quasi_identifiers):
@@ -111,6 +143,14 @@ def k_by_tuples(table, quasi_identifiers):
         key = tuple("<missing>" if pd.isna(value) else value for value in row)
         counts[key] = counts.get(key, 0) + 1
     return min(counts.values(), default=0)
+
+
+def k_fill_a_copy(table, quasi_identifiers):
+    """Right: replace missing values in a copy of the key columns, then group."""
+    if table.empty:
+        return 0
+    keys = table[list(quasi_identifiers)].astype(object).fillna("<missing>")
+    return int(keys.groupby(list(quasi_identifiers)).size().min())
 
 
 # ---------------------------------------------------------------- Exercise 2: laplace_mechanism
@@ -202,12 +242,50 @@ def laplace_no_noise(value, sensitivity, epsilon, rng):
     return float(value)
 
 
-def laplace_never_returns(value, sensitivity, epsilon, rng):
-    """Rejection sampling whose condition can never be met."""
-    while True:
-        noise = rng.laplace(0.0, sensitivity / epsilon)
-        if abs(noise) < 0:
-            return value + noise
+
+
+def laplace_rounds_to_cents(value, sensitivity, epsilon, rng):
+    """Rounds the release to two decimals, as the chapter's tables print it."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    return round(float(value + rng.laplace(0.0, sensitivity / epsilon)), 2)
+
+
+def laplace_clips_at_zero(value, sensitivity, epsilon, rng):
+    """Clips the release at 0 because 'counts cannot be negative'."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    return max(0.0, float(value + rng.laplace(0.0, sensitivity / epsilon)))
+
+
+def laplace_truncates_noise(value, sensitivity, epsilon, rng):
+    """int() on the noise: most releases land on whole steps from the value."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    return value + int(rng.laplace(0.0, sensitivity / epsilon))
+
+
+def laplace_two_draws(value, sensitivity, epsilon, rng):
+    """Adds two Laplace draws (one per 'side'): the noise is too large and not Laplace."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    scale = sensitivity / epsilon
+    return float(value + rng.laplace(0.0, scale) + rng.laplace(0.0, scale))
+
+
+def uniform_same_spread(value, sensitivity, epsilon, rng):
+    """Uniform noise with the right mean absolute size: the wrong distribution."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    scale = sensitivity / epsilon
+    return float(value + rng.uniform(-2 * scale, 2 * scale))
+
+
+def laplace_type_error(value, sensitivity, epsilon, rng):
+    """Raises TypeError, not ValueError, for ε ≤ 0."""
+    if epsilon <= 0:
+        raise TypeError("epsilon must be positive")
+    return float(value + rng.laplace(0.0, sensitivity / epsilon))
 
 
 def laplace_by_exponential_difference(value, sensitivity, epsilon, rng):
@@ -224,6 +302,20 @@ def laplace_by_inverse_cdf(value, sensitivity, epsilon, rng):
         raise ValueError("epsilon must be positive")
     u = rng.uniform(-0.5, 0.5)
     return float(value - sensitivity / epsilon * np.sign(u) * np.log1p(-2 * abs(u)))
+
+
+def laplace_centred_by_loc(value, sensitivity, epsilon, rng):
+    """Right: the value as the distribution's loc."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    return float(rng.laplace(loc=value, scale=sensitivity / epsilon))
+
+
+def laplace_random_sign(value, sensitivity, epsilon, rng):
+    """Right: an exponential draw with a random sign is Laplace."""
+    if epsilon <= 0:
+        raise ValueError("epsilon must be positive")
+    return value + rng.choice([-1.0, 1.0]) * rng.exponential(sensitivity / epsilon)
 
 
 # ---------------------------------------------------------------- Exercise 3: fairness_gaps
@@ -340,12 +432,57 @@ def gaps_positional_series(y_true, y_pred, groups):
     }
 
 
-def gaps_never_returns(y_true, y_pred, groups):
-    """Iterates over a list while appending to it."""
-    seen = list(pd.unique(np.asarray(groups)))
-    for g in seen:
-        seen.append(g)
-    return {"dp_diff": 0.0, "eo_diff": 0.0}
+
+
+def _spreads(y_true, y_pred, groups):
+    r = _rates(y_true, y_pred, groups).values()
+    return [v[0] for v in r], [v[1] for v in r], [v[2] for v in r]
+
+
+def gaps_rounded(y_true, y_pred, groups):
+    """Rounds both gaps to two decimals."""
+    sel, tpr, fpr = _spreads(y_true, y_pred, groups)
+    return {
+        "dp_diff": round(max(sel) - min(sel), 2),
+        "eo_diff": round(max(max(tpr) - min(tpr), max(fpr) - min(fpr)), 2),
+    }
+
+
+def gaps_ratio(y_true, y_pred, groups):
+    """The disparate-impact ratio (smallest / largest selection rate) instead of the difference."""
+    sel, tpr, fpr = _spreads(y_true, y_pred, groups)
+    return {"dp_diff": min(sel) / max(sel), "eo_diff": max(max(tpr) - min(tpr), max(fpr) - min(fpr))}
+
+
+def gaps_to_overall(y_true, y_pred, groups):
+    """Each group against the overall rate (fairlearn's method='to_overall'), not between groups."""
+    y_t, y_p = np.asarray(y_true), np.asarray(y_pred)
+    sel, tpr, fpr = _spreads(y_true, y_pred, groups)
+    overall = (y_p.mean(), y_p[y_t == 1].mean(), y_p[y_t == 0].mean())
+    return {
+        "dp_diff": max(abs(x - overall[0]) for x in sel),
+        "eo_diff": max(max(abs(x - overall[1]) for x in tpr), max(abs(x - overall[2]) for x in fpr)),
+    }
+
+
+def gaps_sum(y_true, y_pred, groups):
+    """Adds the TPR and FPR gaps instead of taking the larger."""
+    sel, tpr, fpr = _spreads(y_true, y_pred, groups)
+    return {"dp_diff": max(sel) - min(sel), "eo_diff": (max(tpr) - min(tpr)) + (max(fpr) - min(fpr))}
+
+
+def gaps_share_of_everyone(y_true, y_pred, groups):
+    """Divides a group's selections by everyone, not by the group's size."""
+    y_t, y_p, g = (np.asarray(v) for v in (y_true, y_pred, groups))
+    sel = [y_p[g == x].sum() / len(y_p) for x in pd.unique(g)]
+    _, tpr, fpr = _spreads(y_true, y_pred, groups)
+    return {"dp_diff": max(sel) - min(sel), "eo_diff": max(max(tpr) - min(tpr), max(fpr) - min(fpr))}
+
+
+def gaps_tuple(y_true, y_pred, groups):
+    """Returns a tuple (dp, eo) instead of the dict."""
+    sel, tpr, fpr = _spreads(y_true, y_pred, groups)
+    return max(sel) - min(sel), max(max(tpr) - min(tpr), max(fpr) - min(fpr))
 
 
 def gaps_with_pandas_groupby(y_true, y_pred, groups):
@@ -368,6 +505,20 @@ def gaps_with_fairlearn(y_true, y_pred, groups):
     return {
         "dp_diff": demographic_parity_difference(y_true, y_pred, sensitive_features=groups),
         "eo_diff": equalized_odds_difference(y_true, y_pred, sensitive_features=groups),
+    }
+
+
+def gaps_from_miss_rates(y_true, y_pred, groups):
+    """Right: FNR and TNR gaps equal the TPR and FPR gaps; every pair of groups compared."""
+    y_t, y_p, g = (np.asarray(v) for v in (y_true, y_pred, groups))
+    rates = {}
+    for x in set(g.tolist()):
+        m = g == x
+        rates[x] = (y_p[m].mean(), 1 - y_p[m & (y_t == 1)].mean(), 1 - y_p[m & (y_t == 0)].mean())
+    pairs = list(itertools.combinations(rates.values(), 2))
+    return {
+        "dp_diff": max(abs(a[0] - b[0]) for a, b in pairs),
+        "eo_diff": max(max(abs(a[1] - b[1]), abs(a[2] - b[2])) for a, b in pairs),
     }
 
 
@@ -430,13 +581,46 @@ def lookup_reads_nothing(db, applicant_id):
     return None
 
 
-def lookup_never_returns(db, applicant_id):
-    """Retries forever while the row is missing."""
-    while True:
-        cursor = db.execute("SELECT * FROM features WHERE applicant_id = ?", (applicant_id,))
-        row = cursor.fetchone()
-        if row is not None and row[0] != applicant_id:
-            return _as_dict(cursor, row)
+
+
+def lookup_substring(db, applicant_id):
+    """instr(): any id that contains the given text matches."""
+    cursor = db.execute("SELECT * FROM features WHERE instr(applicant_id, ?) > 0", (applicant_id,))
+    return _as_dict(cursor, cursor.fetchone())
+
+
+def lookup_glob(db, applicant_id):
+    """GLOB with a parameter: * and ? in an id match other rows."""
+    cursor = db.execute("SELECT * FROM features WHERE applicant_id GLOB ?", (applicant_id,))
+    return _as_dict(cursor, cursor.fetchone())
+
+
+def lookup_strips(db, applicant_id):
+    """Strips spaces from the id: 'L00042 ' finds L00042."""
+    cursor = db.execute("SELECT * FROM features WHERE applicant_id = ?", (applicant_id.strip(),))
+    return _as_dict(cursor, cursor.fetchone())
+
+
+def lookup_nocase(db, applicant_id):
+    """COLLATE NOCASE: an id in the wrong case finds the row."""
+    cursor = db.execute(
+        "SELECT * FROM features WHERE applicant_id = ? COLLATE NOCASE", (applicant_id,)
+    )
+    return _as_dict(cursor, cursor.fetchone())
+
+
+def lookup_rejects_odd_ids(db, applicant_id):
+    """Turns away ids with a quote before querying, so O'Neil-7 is never found."""
+    if not re.fullmatch(r"[A-Za-z0-9-]+", applicant_id):
+        return None
+    cursor = db.execute("SELECT * FROM features WHERE applicant_id = ?", (applicant_id,))
+    return _as_dict(cursor, cursor.fetchone())
+
+
+def lookup_percent_format(db, applicant_id):
+    """%-formatting instead of an f-string: still pasted into the SQL."""
+    cursor = db.execute("SELECT * FROM features WHERE applicant_id = '%s'" % applicant_id)
+    return _as_dict(cursor, cursor.fetchone())
 
 
 def lookup_named_parameter(db, applicant_id):
@@ -459,6 +643,15 @@ def lookup_with_pandas(db, applicant_id):
         column: value.item() if hasattr(value, "item") else value
         for column, value in frame.iloc[0].items()
     }
+
+
+def lookup_sqlite_row(db, applicant_id):
+    """Right: a list of parameters, sqlite3.Row and LIMIT 1."""
+    db.row_factory = sqlite3.Row
+    row = db.execute(
+        "SELECT * FROM features WHERE applicant_id = ? LIMIT 1", [applicant_id]
+    ).fetchone()
+    return dict(row) if row is not None else None
 
 
 # ---------------------------------------------------------------- Exercise 5: unsafe_globals
@@ -596,15 +789,71 @@ def globals_by_loading(data, allowed):
     return sorted(set(found) - set(allowed))
 
 
-def globals_never_returns(data, allowed):
-    """Walks the opcodes but never advances."""
-    ops = list(pickletools.genops(data))
-    i = 0
-    while i < len(ops):
-        if ops[i][0].name == "STOP":
+
+
+def _scan(data, allowed, *, puts=True, gets=("GET", "BINGET", "LONG_BINGET")):
+    """A scanner like the solution, with parts of the memo handling switchable off."""
+    memo, pushes, top, found = {}, [], None, set()
+    for op, arg, _ in pickletools.genops(data):
+        if op.name in ("GLOBAL", "INST"):
+            found.add(arg.replace(" ", "."))
+        if op.name == "STACK_GLOBAL":
+            found.add(f"{pushes[-2]}.{pushes[-1]}")
+        if op.name == "MEMOIZE":
+            memo[len(memo)] = top
+        elif puts and op.name in ("PUT", "BINPUT", "LONG_BINPUT"):
+            memo[arg] = top
+        if op.name in ("MEMOIZE", "FRAME", "PROTO", "STOP", "PUT", "BINPUT", "LONG_BINPUT"):
             continue
-        i += 0
-    return []
+        top = arg if op.name in _STRINGS else memo.get(arg) if op.name in gets else None
+        pushes.append(top)
+    return sorted(found - set(allowed))
+
+
+def globals_memoize_only(data, allowed):
+    """Fills the memo from MEMOIZE only, so names stored with PUT/BINPUT come back as None."""
+    return _scan(data, allowed, puts=False)
+
+
+def globals_binget_only(data, allowed):
+    """Fetches from the memo with BINGET only, not GET or LONG_BINGET."""
+    return _scan(data, allowed, gets=("BINGET",))
+
+
+def globals_module_allowlist(data, allowed):
+    """Allows every name from a module that has one allowed name."""
+    modules = {name.rsplit(".", 1)[0] for name in allowed}
+    return sorted({n for n in _all_imports(data) if n.rsplit(".", 1)[0] not in modules})
+
+
+def globals_restricted_unpickler(data, allowed):
+    """The Python docs' restricted Unpickler: find_class records and returns a stub, but it loads."""
+    found = set()
+
+    class Restricted(pickle.Unpickler):
+        def find_class(self, module, name):
+            found.add(f"{module}.{name}")
+            return lambda *args, **kwargs: None
+
+    try:
+        Restricted(io.BytesIO(data)).load()
+    except Exception:  # noqa: BLE001 - a wrong answer that hides errors
+        pass
+    return sorted(found - set(allowed))
+
+
+def globals_returns_set(data, allowed):
+    """Returns a set, which has no order."""
+    return set(_all_imports(data)) - set(allowed)
+
+
+def globals_keeps_the_space(data, allowed):
+    """Keeps GLOBAL's 'module name' with its space, so nothing matches the allowlist."""
+    found = set()
+    for op, arg, _ in pickletools.genops(data):
+        if op.name in ("GLOBAL", "INST"):
+            found.add(arg)
+    return sorted(found - set(allowed))
 
 
 def globals_with_stack_simulation(data, allowed):
@@ -645,7 +894,10 @@ WRONG = {
         k_fills_in_place,
         k_returns_series,
         k_depends_on_order,
-        k_never_returns,
+        k_first_class,
+        k_each_nan_its_own_class,
+        k_missing_means_unique,
+        k_unique_or_two,
     ],
     "check_laplace_mechanism": [
         laplace_scale_is_epsilon,
@@ -661,7 +913,12 @@ WRONG = {
         laplace_accepts_zero_epsilon,
         laplace_assert_epsilon,
         laplace_no_noise,
-        laplace_never_returns,
+        laplace_rounds_to_cents,
+        laplace_clips_at_zero,
+        laplace_truncates_noise,
+        laplace_two_draws,
+        uniform_same_spread,
+        laplace_type_error,
     ],
     "check_fairness_gaps": [
         gaps_selection_of_labels,
@@ -674,7 +931,12 @@ WRONG = {
         gaps_precision,
         gaps_percent,
         gaps_positional_series,
-        gaps_never_returns,
+        gaps_rounded,
+        gaps_ratio,
+        gaps_to_overall,
+        gaps_sum,
+        gaps_share_of_everyone,
+        gaps_tuple,
     ],
     "check_lookup_features": [
         lookup_fstring,
@@ -686,7 +948,12 @@ WRONG = {
         lookup_some_columns,
         lookup_executescript,
         lookup_reads_nothing,
-        lookup_never_returns,
+        lookup_substring,
+        lookup_glob,
+        lookup_strips,
+        lookup_nocase,
+        lookup_rejects_odd_ids,
+        lookup_percent_format,
     ],
     "check_unsafe_globals": [
         globals_only_global,
@@ -698,14 +965,24 @@ WRONG = {
         globals_with_duplicates,
         globals_unsorted,
         globals_by_loading,
-        globals_never_returns,
+        globals_memoize_only,
+        globals_binget_only,
+        globals_module_allowlist,
+        globals_restricted_unpickler,
+        globals_returns_set,
+        globals_keeps_the_space,
     ],
 }
 
 RIGHT = {
-    "check_k_anonymity": [k_by_value_counts, k_by_tuples],
-    "check_laplace_mechanism": [laplace_by_exponential_difference, laplace_by_inverse_cdf],
-    "check_fairness_gaps": [gaps_with_pandas_groupby, gaps_with_fairlearn],
-    "check_lookup_features": [lookup_named_parameter, lookup_with_pandas],
+    "check_k_anonymity": [k_by_value_counts, k_by_tuples, k_fill_a_copy],
+    "check_laplace_mechanism": [
+        laplace_by_exponential_difference,
+        laplace_by_inverse_cdf,
+        laplace_centred_by_loc,
+        laplace_random_sign,
+    ],
+    "check_fairness_gaps": [gaps_with_pandas_groupby, gaps_with_fairlearn, gaps_from_miss_rates],
+    "check_lookup_features": [lookup_named_parameter, lookup_with_pandas, lookup_sqlite_row],
     "check_unsafe_globals": [globals_with_stack_simulation],
 }
