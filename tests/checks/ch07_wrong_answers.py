@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from tests.checks import never_returns
+
 
 # ---------------------------------------------------------------- Exercise 1: conv2d_output
 def conv_forgets_bias(height, width, in_channels, out_channels, kernel_size, stride=1, padding=0):
@@ -111,6 +113,7 @@ def conv_shape_only(height, width, in_channels, out_channels, kernel_size, strid
     return (out_channels, side(height), side(width))
 
 
+@never_returns
 def conv_never_returns(height, width, in_channels, out_channels, kernel_size, stride=1, padding=0):
     """Loops forever (for example, a while loop whose condition never changes)."""
     while True:
@@ -254,6 +257,7 @@ def attention_in_place(q, k, v, mask=None):
     return torch.softmax(scores, dim=-1) @ v
 
 
+@never_returns
 def attention_never_returns(q, k, v, mask=None):
     """Loops forever."""
     while True:
@@ -342,6 +346,7 @@ def q_returns_value(Q, state, action, reward, next_state, terminated, alpha, gam
     return Q[state, action] + alpha * (target - Q[state, action])
 
 
+@never_returns
 def q_never_returns(Q, state, action, reward, next_state, terminated, alpha, gamma):
     """Loops forever."""
     while True:
@@ -468,6 +473,7 @@ def importance_random_values(predict, X, y, *, n_repeats, seed):
     return out
 
 
+@never_returns
 def importance_never_returns(predict, X, y, *, n_repeats, seed):
     """Loops forever."""
     while True:
@@ -564,6 +570,7 @@ def step_binary_gigabits(
     )
 
 
+@never_returns
 def step_never_returns(
     compute_s, n_params, workers, bandwidth_gbit_s, latency_s, bytes_per_param=4
 ):
@@ -636,6 +643,7 @@ def best_returns_speedup(compute_s, n_params, max_workers, bandwidth_gbit_s, lat
     return compute_s / min(times) if min(times) > 0 else 1.0
 
 
+@never_returns
 def best_never_returns(compute_s, n_params, max_workers, bandwidth_gbit_s, latency_s):
     """Loops forever."""
     while True:
