@@ -6,6 +6,9 @@
   ``reference/execution-stats.json`` (written by ``make bench``), against the budget.
 - plotly.js is copied from the installed plotly package to ``_static/plotly.min.js``, so a
   page with a Plotly figure loads it from the site itself (not a CDN), and only that page.
+- Scripts that one page loads itself (``mlskills/static/``, e.g. Chapter 10's in-page model)
+  are copied to ``_static/`` after the build, for the same reason: a ``.js`` file placed in
+  ``_static/`` before the build is added to every page.
 - ``BOOK_SOLUTIONS=0`` (``make book SOLUTIONS=0``): links to solution pages become plain
   text, for forks that publish the site without the solutions.
 - Small fixes to the theme's HTML (``HTML_FIXES``), each found by the browser tests and
@@ -158,6 +161,9 @@ def finish_html(app, exception):
         shutil.copyfile(plotly_js, static / "plotly.min.js")
     except ImportError:  # plotly is pinned in requirements.txt; without it no page uses it
         pass
+    page_scripts = Path(app.srcdir) / "mlskills" / "static"
+    if page_scripts.is_dir():
+        shutil.copytree(page_scripts, static, dirs_exist_ok=True)
     basic = static / "basic.css"
     if not basic.exists():
         basic.write_text("/* intentionally empty: the theme links basic.css, Sphinx no longer ships it */\n")

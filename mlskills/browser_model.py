@@ -5,9 +5,10 @@ initializers, so the browser runs exactly the numbers ONNX Runtime runs. ``model
 packs the float32 weights as base64 for the page; ``layers_from_json`` and
 ``onnx_from_layers`` turn them back into an ONNX graph (the browser test runs it in ONNX
 Runtime and compares with the page). ``widget_html`` renders the widget: an 8×8 drawing
-grid and sample digits (``_static/ch10/widget.js``), and a Predict button that loads the
-page's only runtime, ``_static/ch10/mlp-forward.js`` (a few kB, served by the site itself),
-on first use.
+grid and sample digits (``widget.js``), and a Predict button that loads the page's only
+runtime, ``mlp-forward.js`` (a few kB), on first use. Both live in ``mlskills/static/ch10/``
+and the site serves them from ``_static/ch10/``: copied there after the build, so that no
+other page loads them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-STATIC = Path(__file__).resolve().parent.parent / "_static" / "ch10"
+#: The page's scripts; the site build copies mlskills/static/ to _static/ (see _ext/book_extras.py).
+STATIC = Path(__file__).resolve().parent / "static" / "ch10"
 FORWARD_JS = STATIC / "mlp-forward.js"
 WIDGET_JS = STATIC / "widget.js"
 

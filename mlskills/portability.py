@@ -43,9 +43,8 @@ X86_ENV = {
     "MKL_CBWR": "AVX2",
     "OPENBLAS_CORETYPE": "Haswell",
 }
-#: Folders of the tree that the copy needs (notebooks, their package, data, tests config, and
-#: _static, whose JavaScript Chapter 10 runs in V8).
-NEEDED = ("chapters", "solutions", "exercises", "data", "mlskills", "tests", "apps", "references", "_static")
+#: Folders of the tree that the copy needs (notebooks, their package, data, tests config).
+NEEDED = ("chapters", "solutions", "exercises", "data", "mlskills", "tests", "apps", "references")
 FILES = ("conftest.py", "pyproject.toml", "_config.yml", "_toc.yml")
 
 

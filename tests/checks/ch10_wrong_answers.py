@@ -11,7 +11,6 @@ written differently from the solution.
 """
 
 import numpy as np
-import pandas as pd
 
 _BYTES = {"float32": 4, "float16": 2, "int8": 1}
 
@@ -158,7 +157,7 @@ def fedavg_not_normalised(updates, n_samples):
     """Weights by the counts but never divides by the total."""
     if sum(n_samples) == 0:
         raise ValueError("no data")
-    return {k: sum(u[k] * n for u, n in zip(updates, n_samples)) for k in updates[0]}
+    return {k: sum(u[k] * n for u, n in zip(updates, n_samples, strict=True)) for k in updates[0]}
 
 
 def fedavg_first_parameter_only(updates, n_samples):
@@ -167,7 +166,7 @@ def fedavg_first_parameter_only(updates, n_samples):
     if total == 0:
         raise ValueError("no data")
     first = next(iter(updates[0]))
-    return {first: sum(u[first] * n / total for u, n in zip(updates, n_samples))}
+    return {first: sum(u[first] * n / total for u, n in zip(updates, n_samples, strict=True))}
 
 
 def fedavg_in_place(updates, n_samples):
@@ -178,7 +177,7 @@ def fedavg_in_place(updates, n_samples):
     result = updates[0]
     for k in result:
         result[k] *= n_samples[0] / total
-        for u, n in zip(updates[1:], n_samples[1:]):
+        for u, n in zip(updates[1:], n_samples[1:], strict=True):
             result[k] += u[k] * n / total
     return result
 
@@ -187,12 +186,12 @@ def fedavg_zero_total_nan(updates, n_samples):
     """Divides by a zero total and returns NaNs instead of refusing."""
     total = sum(n_samples)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {k: sum(u[k] * n for u, n in zip(updates, n_samples)) / np.float64(total) for k in updates[0]}
+        return {k: sum(u[k] * n for u, n in zip(updates, n_samples, strict=True)) / np.float64(total) for k in updates[0]}
 
 
 def fedavg_skips_empty_devices_in_mean(updates, n_samples):
     """Drops devices with no data, then takes the plain mean of the rest."""
-    kept = [u for u, n in zip(updates, n_samples) if n > 0]
+    kept = [u for u, n in zip(updates, n_samples, strict=True) if n > 0]
     if not kept:
         raise ValueError("no data")
     return {k: np.mean([u[k] for u in kept], axis=0) for k in updates[0]}

@@ -2,7 +2,7 @@
 ONNX Runtime in Python.
 
 The page carries the model's float32 weights (``#ch10-widget-data``); the runtime,
-``_static/ch10/mlp-forward.js``, is loaded only when the reader first presses Predict. The
+``_static/ch10/mlp-forward.js`` (from ``mlskills/static/ch10/``), is loaded only when the reader first presses Predict. The
 browser resolves no host but 127.0.0.1 (tests/site/conftest.py), and ``visit`` records any
 request to another host as a problem. For held-out test images and for a digit drawn by
 clicking, the page's probabilities must equal those of ONNX Runtime in Python on a graph
@@ -12,6 +12,7 @@ built from the same weights (``browser_model.onnx_from_layers``).
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import onnxruntime as ort
@@ -88,6 +89,8 @@ def test_the_model_runs_in_the_page_and_equals_onnx_runtime(site, server, browse
 
 
 def test_only_chapter_10_loads_the_widget(site):
-    pages = [p for p in site.rglob("*.html") if "_static" not in p.parts and "widget.js" in p.read_text(encoding="utf-8")]
+    refers = re.compile(r'="[^"]*_static/ch10/')  # a src= or data-runtime= attribute, not prose
+    pages = [p for p in site.rglob("*.html") if "_static" not in p.parts and refers.search(p.read_text(encoding="utf-8"))]
     assert [p.relative_to(site).as_posix() for p in pages] == [PAGE]
-    assert (site / "_static" / "ch10" / "mlp-forward.js").is_file(), "the runtime is not in the site's _static"
+    for name in ("mlp-forward.js", "widget.js"):
+        assert (site / "_static" / "ch10" / name).is_file(), f"{name} is not in the site's _static/ch10/"
