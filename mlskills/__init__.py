@@ -26,9 +26,32 @@ and the book's tooling (run with ``python -m``):
 - ``mlskills.site``       the table of contents without solutions (``make book SOLUTIONS=0``)
 """
 
+import os
 from pathlib import Path
 
 __version__ = "0.1.0"
 
-#: The repository root (the package is installed editable from it).
-ROOT = Path(__file__).resolve().parent.parent
+
+def _find_root() -> Path:
+    """The book's repository root, however the package was installed.
+
+    Editable (``make setup``): the folder above the package. Otherwise (``pip install .``
+    as Binder may do, or a copy on ``sys.path`` as in Colab): the folder above
+    ``MLSKILLS_DATA`` when it is set, else the nearest folder at or above the working
+    directory that holds ``data/MANIFEST.sha256`` (a notebook's kernel runs in
+    ``exercises/`` or ``chapters/``).
+    """
+    here = Path(__file__).resolve().parent.parent
+    if (here / "data" / "MANIFEST.sha256").exists():
+        return here
+    if os.environ.get("MLSKILLS_DATA"):
+        return Path(os.environ["MLSKILLS_DATA"]).resolve().parent
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / "data" / "MANIFEST.sha256").exists():
+            return folder
+    return here
+
+
+#: The repository root (see :func:`_find_root`).
+ROOT = _find_root()

@@ -50,7 +50,9 @@ def read_manifest(data_dir: Path | None = None) -> dict[str, str]:
     if not manifest.exists():
         raise DataFileError(
             f"{manifest} is missing. It ships with the book: restore it with "
-            f"`git checkout -- data/{MANIFEST_NAME}` or clone the repository again."
+            f"`git checkout -- data/{MANIFEST_NAME}` or clone the repository again. If your copy "
+            "of the book's data/ folder is elsewhere (mlskills installed without the repository, "
+            "Colab), set the environment variable MLSKILLS_DATA to that folder."
         )
     entries = {}
     for line in manifest.read_text(encoding="utf-8").splitlines():

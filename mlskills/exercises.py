@@ -9,8 +9,11 @@ Authors edit only ``solutions/NN-slug.ipynb``. This module writes
   answer prompt;
 - cells tagged ``solution-only`` are dropped;
 - the title ``# Solutions: …`` becomes ``# Exercises: …``;
-- outputs and execution counts are cleared, and a short "how to work" cell is added
-  after the title.
+- outputs and execution counts are cleared, and three cells are added after the title:
+  how to work (``how-to-work``), where the worked solutions are (``solutions-pointer``,
+  tagged so that ``make book SOLUTIONS=0`` and ``make nbgrader-course`` leave it out) and a
+  set-up cell (``environment``): in a kernel without the book's environment it says in one
+  line what to do instead of a traceback, and in Colab it fetches the book (no restart).
 
 Command line::
 
@@ -31,18 +34,47 @@ from mlskills import ROOT
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
-ANSWER_PROMPT = (
-    "**Your answer.** *Double-click this cell and write your answer here. "
-    "Compare it with the model answer in the solutions notebook when you are done.*"
-)
+ANSWER_PROMPT = "**Your answer.** *Double-click this cell and write your answer here.*"
 INSTRUCTIONS = (
     "<!-- Generated from {solution} by `make exercises`. Edit the solution notebook, not this file. -->\n"
     "**How to work through this notebook.** Run the cells from the top. In each exercise, replace\n"
     "`raise NotImplementedError()` with your code, then run the check cell below it. A check prints\n"
     "one line: ✓ when your answer is right, ✗ with a hint about what to fix, or *not attempted yet*.\n"
-    "Written questions have an answer cell for you to fill in. Worked solutions, where your course publishes them: "
-    "[{solution}](../{solution})."
+    "Written questions have an answer cell for you to fill in."
 )
+#: Cells with this tag point to the worked solutions; a build or course without them drops the cell.
+SOLUTIONS_POINTER_TAG = "solutions-pointer"
+SOLUTIONS_POINTER = (
+    "Worked solutions, with model answers to the written questions, where your course publishes them: "
+    "[{solution}](../{solution}). Compare your answers with them when you are done."
+)
+#: The set-up cell's message when the kernel lacks the book's environment (one line, no traceback).
+NO_ENVIRONMENT = (
+    "this kernel lacks the book's environment: in the book's folder run `make lab` "
+    "(or choose the kernel of its .venv); see start/setup.md"
+)
+ENVIRONMENT_CELL = """\
+# Set-up: this notebook needs the book's environment (make lab, Binder, or Colab: this cell fetches it there).
+import importlib.util
+import os
+import sys
+
+if importlib.util.find_spec("mlskills") is None and "google.colab" in sys.modules:
+    import subprocess  # Colab: the book is cloned and used in place, so no restart is needed
+
+    if not os.path.isdir("/content/beyond-algorithms"):
+        subprocess.run(["git", "clone", "--quiet", "--depth", "1", "{repository}", "/content/beyond-algorithms"], check=True)
+    sys.path.insert(0, "/content/beyond-algorithms")
+    import mlskills.colab
+
+    mlskills.colab.install_missing()
+if importlib.util.find_spec("mlskills") is None:
+
+    class NoBookEnvironment(Exception):
+        def _render_traceback_(self):  # IPython shows this one line instead of a traceback
+            return [f"{{type(self).__name__}}: {{self}}"]
+
+    raise NoBookEnvironment("{message}")"""
 
 #: Matches a check call in a solution notebook: ``check_name(function_name)``.
 CHECK_CALL = re.compile(r"^\s*(check_\w+)\(\s*(\w+)\s*\)\s*$", re.MULTILINE)
@@ -94,11 +126,30 @@ def exercise_from_solution(solution: nbformat.NotebookNode, solution_name: str) 
             cell.metadata["tags"] = [t for t in tags if t != "solution"] + ["answer"]
         cells.append(cell)
         if index == 0:
-            intro = nbformat.v4.new_markdown_cell(INSTRUCTIONS.format(solution=solution_name))
-            intro.id = "how-to-work"
-            cells.append(intro)
+            cells.extend(added_cells(solution_name))
     nb.cells = cells
     return nb
+
+
+def repository_url(root: Path = ROOT) -> str:
+    """``repository.url`` of ``_config.yml`` (a fork that changes it gets its own in Colab)."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"]
+
+
+def added_cells(solution_name: str, root: Path = ROOT) -> list[nbformat.NotebookNode]:
+    """The cells added after the title: how to work, where the solutions are, set-up."""
+    intro = nbformat.v4.new_markdown_cell(INSTRUCTIONS.format(solution=solution_name))
+    intro.id = "how-to-work"
+    pointer = nbformat.v4.new_markdown_cell(SOLUTIONS_POINTER.format(solution=solution_name))
+    pointer.id = "solutions-pointer"
+    pointer.metadata["tags"] = [SOLUTIONS_POINTER_TAG]
+    setup = nbformat.v4.new_code_cell(ENVIRONMENT_CELL.format(repository=repository_url(root), message=NO_ENVIRONMENT))
+    setup.id = "environment"
+    setup.metadata["tags"] = ["remove-cell"]  # the site shows no code for this cell
+    return [intro, pointer, setup]
 
 
 def solution_paths(root: Path = ROOT) -> list[Path]:
@@ -146,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         if "--check" in argv:
             stale = out_of_date()
             for name in stale:
-                print(f"✗ {name} is out of date with solutions/: run `make exercises` and commit the result.")
+                print(f"✗ {name} is out of date with solutions/: edit `solutions/`; `make exercises` overwrites `exercises/`. Run it and commit the result.")
             if not stale:
                 print("✓ exercises/ matches solutions/")
             return 1 if stale else 0

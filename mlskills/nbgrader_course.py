@@ -20,10 +20,11 @@ and the answers kept in place for nbgrader to remove:
 - each written answer (a markdown cell tagged ``solution``) is a *manually graded answer*
   worth the exercise's points; the release shows the same answer prompt as ``exercises/``;
 - every other cell (instructions, imports) is *read-only*;
-- cells tagged ``solution-only`` are left out, and the title reads ``# Exercises: …``.
+- cells tagged ``solution-only`` are left out, and the title reads ``# Exercises: …``;
+- the exercise notebook's pointer to the worked solutions is left out too.
 
 So ``nbgrader generate_assignment NN-slug`` releases exactly the notebook in
-``exercises/`` (tests/test_nbgrader.py proves it for every chapter, and runs ``autograde``
+``exercises/`` without that pointer (tests/test_nbgrader.py proves it for every chapter, and runs ``autograde``
 on an untouched release, the solution and a submission with one wrong answer).
 """
 
@@ -39,6 +40,7 @@ from mlskills import ROOT
 from mlskills.exercises import (
     ANSWER_PROMPT,
     CHECK_CALL,
+    SOLUTIONS_POINTER_TAG,
     STUB,
     exercise_from_solution,
     solution_paths,
@@ -106,6 +108,7 @@ def source_notebook(solution: nbformat.NotebookNode, solution_name: str) -> nbfo
     """The nbgrader source notebook for a solution notebook (which is not modified)."""
     originals = {cell.get("id"): cell for cell in solution.cells}
     nb = exercise_from_solution(solution, solution_name)
+    nb.cells = [c for c in nb.cells if SOLUTIONS_POINTER_TAG not in c.metadata.get("tags", [])]
     used: set[str] = set()
     points = 0
     for index, cell in enumerate(nb.cells):

@@ -18,7 +18,7 @@ from mlskills.exercises import (
 
 def test_exercises_are_in_sync_with_solutions():
     stale = out_of_date()
-    assert not stale, f"run `make exercises` and commit: {stale}"
+    assert not stale, f"exercises/ is out of date: edit `solutions/`; `make exercises` overwrites `exercises/` (run it and commit): {stale}"
 
 
 def test_every_solution_has_an_exercise_and_the_reverse():

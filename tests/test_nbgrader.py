@@ -1,7 +1,8 @@
 """The nbgrader course of `make nbgrader-course`, run through the real nbgrader.
 
 For every chapter in solutions/, ``nbgrader generate_assignment`` succeeds and releases
-exactly the notebook in exercises/ (same cells, same sources, no solution-only content).
+exactly the notebook in exercises/ (same cells, same sources, no solution-only content),
+without the exercise notebook's pointer to the worked solutions.
 For ROUND_TRIP chapters, ``nbgrader autograde`` gives an untouched release 0 points, the
 solution every autograded point, and a submission with one wrong answer exactly that
 exercise's points less. (Autograde executes each submission in a kernel, so it runs on
@@ -13,6 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +23,7 @@ import nbformat
 import pytest
 
 from mlskills import ROOT
-from mlskills.exercises import BEGIN, CHECK_CALL, solution_paths
+from mlskills.exercises import BEGIN, CHECK_CALL, SOLUTIONS_POINTER_TAG, solution_paths
 from mlskills.nbgrader_course import points, write_course
 
 pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt: run `make setup`")
@@ -52,7 +54,7 @@ def course(tmp_path_factory) -> Path:
 
 
 def cells(nb) -> list[tuple[str, str]]:
-    return [(c.cell_type, c.source) for c in nb.cells]
+    return [(c.cell_type, c.source) for c in nb.cells if SOLUTIONS_POINTER_TAG not in c.metadata.get("tags", [])]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -65,6 +67,8 @@ def test_the_release_is_the_exercise_notebook(course, chapter):
     )
     text = "\n".join(c.source for c in release.cells)
     assert BEGIN not in text and "BEGIN HIDDEN TESTS" not in text and "# Solutions:" not in text
+    shown = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # the generator's note to editors is not shown
+    assert "solutions/" not in shown, f"the release of {chapter} points to the worked solutions"
     solution = nbformat.read(ROOT / "solutions" / f"{chapter}.ipynb", as_version=4)
     for cell in solution.cells:
         tags = cell.metadata.get("tags", [])
