@@ -258,6 +258,9 @@ class JsonStore(MutableMapping):
     def __len__(self):
         return len(self._data)
 
+    def __repr__(self):
+        return f"store({', '.join(f'{k!r}: {v}' for k, v in self._data.items())})"
+
 
 def _moving_mean(values: list[float]) -> list[float]:
     return [float(np.mean(values[max(0, i - 2) : i + 1])) for i in range(len(values))]

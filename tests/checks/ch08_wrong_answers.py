@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 import torch
 
+from tests.checks import never_returns
 
-def never_returns(*args, **kwargs):
+
+@never_returns
+def loops_forever(*args, **kwargs):
     """Loops forever (a learner's `while` loop whose condition never changes)."""
     while True:
         pass
@@ -422,7 +425,7 @@ WRONG = {
         lag_fills_with_zero,
         lag_wraps_around,
         lag_empty_returns_series,
-        never_returns,
+        loops_forever,
     ],
     "check_lstm_cell_step": [
         cell_gate_order_ifog,
@@ -436,7 +439,7 @@ WRONG = {
         cell_updates_c_in_place,
         cell_unbatched,
         cell_returns_c_h,
-        never_returns,
+        loops_forever,
     ],
     "check_forward_in_chunks": [
         chunks_reset_state,
@@ -447,7 +450,7 @@ WRONG = {
         chunks_detach_outputs,
         chunks_detach_inputs,
         chunks_overlap,
-        never_returns,
+        loops_forever,
     ],
     "check_handle_request": [
         handle_in_replica_memory,
@@ -458,7 +461,7 @@ WRONG = {
         handle_excludes_current,
         handle_one_key,
         handle_divides_by_three,
-        never_returns,
+        loops_forever,
     ],
     "check_choose_design": [
         design_ignores_order,
@@ -470,7 +473,7 @@ WRONG = {
         design_store_always,
         design_strict_request_size,
         design_returns_list,
-        never_returns,
+        loops_forever,
     ],
 }
 
