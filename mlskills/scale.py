@@ -135,6 +135,22 @@ def validate_k8s(doc: dict, version: str = K8S_VERSION, strict: bool = True) -> 
 QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
 
 
+_SUFFIX = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+           "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18, "": 1}
+
+
+def parse_quantity(value) -> float:
+    """A Kubernetes quantity as a number: "250m" → 0.25 (CPUs), "128Mi" → 134217728 (bytes)."""
+    match = QUANTITY.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a Kubernetes quantity")
+    number, suffix = match.group(1), match.group(3) or ""
+    sign = -1 if str(value).startswith("-") else 1
+    if suffix[:1] in "eE" and suffix[1:]:
+        return sign * float(number) * 10 ** int(suffix[1:])
+    return sign * float(number) * _SUFFIX[suffix]
+
+
 def quantity_errors(doc: dict) -> list[str]:
     """Resource requests and limits in a workload's containers that are not valid quantities."""
     spec = doc.get("spec", {})
@@ -272,6 +288,31 @@ def parquet_bytes(files: Iterable[Path], columns: Iterable[str] | None = None) -
                 if wanted is None or chunk.path_in_schema in wanted:
                     total += chunk.total_compressed_size
     return total
+
+
+def sales_files_scanned(con, sql: str) -> tuple[int, int] | None:
+    """(files read, files in the table) of the partitioned fact-table scan in DuckDB's plan.
+
+    Reads the ``Scanning Files: a/b`` line of ``EXPLAIN``; None if the plan has no such
+    line (DuckDB prints it only when a filter on a partition column prunes files).
+    """
+    plan = "\n".join(row[1] for row in con.sql("EXPLAIN " + sql).fetchall())
+    found = re.findall(r"Scanning Files: (\d+)/(\d+)", plan)
+    return (int(found[0][0]), int(found[0][1])) if found else None
+
+
+def open_warehouse(root: Path, threads: int = 1):
+    """A DuckDB connection with views sales (Hive-partitioned by month) and the dimensions."""
+    import duckdb
+
+    root = Path(root)
+    con = duckdb.connect()
+    con.execute(f"SET threads = {int(threads)}")
+    for name in ("dim_store", "dim_product", "dim_date"):
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{(root / name).as_posix()}.parquet')")
+    sales = (root / "sales" / "*" / "*.parquet").as_posix()
+    con.execute(f"CREATE VIEW sales AS SELECT * FROM read_parquet('{sales}', hive_partitioning = true)")
+    return con
 
 
 #: BigQuery on-demand analysis price (US multi-region), US dollars per TiB scanned.

@@ -1,16 +1,314 @@
 """Checks for the exercises of Chapter 5: The cloud and scale.
 
 Each check takes the learner's function and prints one line (see mlskills/checks/__init__.py).
-Prove each one honest in tests/checks/ch05_wrong_answers.py.
+Each one is proved honest in tests/checks/ch05_wrong_answers.py.
 """
 
+from __future__ import annotations
+
+import json
+import math
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from mlskills import scale
 from mlskills.checks import Fail, call, check, short
+
+MIB, TIB = 1 << 20, 1 << 40
+
+
+def _call_on(fn, described: str, *args, **kwargs):
+    """:func:`call`, with the input described in words in the hint instead of its repr."""
+    name = getattr(fn, "__name__", "your function")
+    try:
+        return call(fn, *args, **kwargs)
+    except Fail as failure:
+        cause = failure.__cause__
+        if isinstance(cause, Exception):
+            text = str(cause).strip()
+            error = f"{type(cause).__name__}: {text}" if text else f"{type(cause).__name__} (with no message)"
+            raise Fail(f"{name}({described}) raised {error}") from cause
+        message = str(failure)
+        if "did not return within" in message:
+            raise Fail(
+                f"{name}({described}) did not return within the check's time budget: look for a loop "
+                "whose condition never changes"
+            ) from None
+        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
+
+
+# ---------------------------------------------------------------- Exercise 1: bytes → BigQuery bill
+def _expected_cost(bytes_scanned: int, tables: int) -> float:
+    billed = max(math.ceil(bytes_scanned / MIB) * MIB, 10 * MIB * tables)
+    return billed / TIB * 6.25
+
+
+def _bytes_words(b: int) -> str:
+    if b % TIB == 0 and b:
+        return f"{b // TIB} TiB"
+    if b % MIB == 0 and b:
+        return f"{b // MIB} MiB"
+    return f"{b:,} bytes"
+
+
+_COST_CASES = [
+    # (bytes, tables, what the case tests)
+    (5 * TIB, 1, "a large scan"),
+    (3 * TIB + 1, 1, "one byte past a whole MiB"),
+    (40 * MIB + 1, 1, "one byte past 40 MiB"),
+    (40 * MIB, 1, "exactly 40 MiB"),
+    (1, 1, "a tiny scan"),
+    (0, 1, "a query that scans nothing"),
+    (10 * MIB, 1, "exactly the minimum"),
+    (15 * MIB, 3, "three tables"),
+    (25 * MIB, 2, "two tables"),
+]
 
 
 @check
-def check_example(fn):
-    for x, expected in [(0, 0), (3, 6), (-2, -4)]:
-        got = call(fn, x)
+def check_bigquery_cost(fn):
+    for bytes_scanned, tables, what in _COST_CASES:
+        described = f"{_bytes_words(bytes_scanned)}, tables={tables}"
+        got = _call_on(fn, described, bytes_scanned, tables)
+        expected = _expected_cost(bytes_scanned, tables)
+        if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(float(got)):
+            raise Fail(f"bigquery_cost({described}) should return a number of US dollars, got {short(got)}")
+        if not math.isclose(float(got), expected, rel_tol=1e-9, abs_tol=1e-15):
+            ratio = float(got) / expected
+            times = f" ({ratio:.3g}× the bill)" if abs(ratio - 1) > 0.01 else ""
+            raise Fail(
+                f"bigquery_cost({described}) ({what}) should be ${expected:.10f}, got ${float(got):.10f}"
+                f"{times}: revisit the binary units, the rounding of bytes and the minimum per table"
+            )
+    return (
+        "bills TiB at $6.25, rounds bytes up to the next MiB and applies the 10 MiB minimum per table "
+        f"on {len(_COST_CASES)} scans"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 2: fix the Dockerfile
+def _final_stage(dockerfile: str) -> list[tuple[int, str, str]]:
+    instructions = scale._instructions(dockerfile)
+    starts = [i for i, (_, kw, _) in enumerate(instructions) if kw == "FROM"]
+    return instructions[starts[-1]:] if starts else instructions
+
+
+@check(budget_s=30)
+def check_fixed_dockerfile(fn):
+    text = _call_on(fn, "")
+    if not isinstance(text, str) or not text.strip():
+        raise Fail(f"fixed_dockerfile() should return the Dockerfile as a non-empty string, got {short(text)}")
+    findings = scale.lint_dockerfile(text)
+    if len(findings):
+        first = findings.iloc[0]
+        where = f"line {first['line']}" if first["line"] else "the final stage"
+        codes = ", ".join(f"{c}" for c in findings["code"])
+        raise Fail(
+            f"{len(findings)} finding(s) remain ({codes}); the first, on {where}: {first['code']} "
+            f"{first['message']}"
+        )
+    final = _final_stage(text)
+    cmds = [args for _, kw, args in final if kw == "CMD"]
+    entry = [args for _, kw, args in final if kw == "ENTRYPOINT"]
+    command = (entry or cmds or [""])[-1]
+    try:
+        argv = json.loads(command)
+    except ValueError:
+        argv = None
+    starts_service = isinstance(argv, list) and any(
+        isinstance(a, str) and ("penguin-serve" in a or "penguin_model" in a) for a in argv
+    )
+    if not starts_service:
+        raise Fail(
+            f"the final stage should still start the service in exec (JSON array) form, like the naive "
+            f"file's command; its CMD/ENTRYPOINT is {short(command)}"
+        )
+    if not any(kw == "EXPOSE" and re.search(r"\b8080\b", args) for _, kw, args in final):
+        raise Fail("the service listens on 8080 (see serve.py and the probes): the final stage should declare that port")
+    copied = " ".join(args for _, kw, args in scale._instructions(text) if kw in {"COPY", "ADD"})
+    if "model_package" not in copied:
+        raise Fail("the image should still be built from apps/ch05_deploy/model_package: nothing copies it in")
+    return (
+        "no hadolint finding, a non-root USER, a HEALTHCHECK, pinned base images, the service started "
+        "in exec form on port 8080 from the model package"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 3: a Deployment
+_DEPLOYMENT_CASES = [
+    ("penguin-model", "registry.example.com/penguin-model:1.0.0", 3),
+    ("churn-api", "registry.example.com/churn@sha256:" + "ab" * 32, 5),
+    ("tiny", "ghcr.io/example/tiny:2.1", 1),
+]
+
+
+def _describe(name, image, replicas):
+    return f"{name!r}, an image, replicas={replicas}"
+
+
+@check(budget_s=30)
+def check_make_deployment(fn):
+    for name, image, replicas in _DEPLOYMENT_CASES:
+        described = _describe(name, image, replicas)
+        doc = _call_on(fn, described, name, image, replicas)
+        where = f"make_deployment({described})"
+        if not isinstance(doc, dict):
+            raise Fail(f"{where} should return the manifest as a dict (what yaml.safe_load gives), got {short(doc)}")
+        if doc.get("kind") != "Deployment" or doc.get("apiVersion") != "apps/v1":
+            raise Fail(f"{where} should be kind Deployment in apiVersion apps/v1, got {short(doc.get('kind'))} in {short(doc.get('apiVersion'))}")
+        try:
+            json.dumps(doc)
+        except (TypeError, ValueError):
+            raise Fail(f"{where} holds values that are not plain YAML/JSON (numbers, strings, lists, dicts)") from None
+        error = scale.validate_k8s(doc)
+        if error:
+            raise Fail(f"{where} does not validate strictly against the Kubernetes {scale.K8S_VERSION} schema: {error.splitlines()[0]}")
+        if doc["metadata"].get("name") != name:
+            raise Fail(f"{where}: metadata.name should be the name given, got {short(doc['metadata'].get('name'))}")
+        if doc["spec"].get("replicas") != replicas:
+            raise Fail(f"{where}: spec.replicas should be {replicas}, got {short(doc['spec'].get('replicas'))}")
+        selector = (doc["spec"].get("selector") or {}).get("matchLabels") or {}
+        labels = ((doc["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+        if not selector or any(labels.get(k) != v for k, v in selector.items()):
+            raise Fail(
+                f"{where}: the selector {short(selector)} does not match the pod template's labels "
+                f"{short(labels)}; the API server rejects such a Deployment"
+            )
+        containers = doc["spec"]["template"]["spec"].get("containers") or []
+        for c in containers:
+            cname = c.get("name")
+            if c.get("image") != image:
+                raise Fail(f"{where}: container {cname!r} should run the image given, got {short(c.get('image'))}")
+            bad = scale.quantity_errors({"spec": {"containers": [c]}})
+            if bad:
+                raise Fail(f"{where}: {bad[0]} (Kubernetes quantities look like 250m, 1, 128Mi)")
+            resources = c.get("resources") or {}
+            for kind in ("requests", "limits"):
+                for resource in ("cpu", "memory"):
+                    if resource not in (resources.get(kind) or {}):
+                        raise Fail(f"{where}: container {cname!r} sets no {resource} in resources.{kind}")
+            for resource in ("cpu", "memory"):
+                request = scale.parse_quantity(resources["requests"][resource])
+                limit = scale.parse_quantity(resources["limits"][resource])
+                if limit < request:
+                    raise Fail(
+                        f"{where}: container {cname!r} has a {resource} limit ({resources['limits'][resource]}) "
+                        f"below its request ({resources['requests'][resource]})"
+                    )
+            for probe in ("readinessProbe", "livenessProbe"):
+                if not c.get(probe):
+                    raise Fail(f"{where}: container {cname!r} has no {probe}")
+    return (
+        f"{len(_DEPLOYMENT_CASES)} Deployments validate strictly, with the given name, image and replicas, a "
+        "selector matching the pod labels, cpu and memory requests ≤ limits, readiness and liveness probes"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 4: the warehouse query
+_WAREHOUSE_SEEDS = (11, 12)
+
+
+def _expected_march(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    sales = tables["sales"].merge(tables["dim_store"], on="store_key").merge(tables["dim_product"], on="product_key")
+    sales = sales[sales["date_key"] // 100 == 202603]
+    revenue = (sales["quantity"] * sales["unit_price_eur"]).groupby([sales["region"], sales["category"]]).sum()
+    return revenue.round(2).rename("revenue_eur").reset_index().sort_values(["region", "category"], ignore_index=True)
+
+
+@check(budget_s=30)
+def check_march_revenue_sql(fn):
+    sql = _call_on(fn, "")
+    if not isinstance(sql, str) or not sql.strip():
+        raise Fail(f"march_revenue_sql() should return the query as a non-empty string, got {short(sql)}")
+    for seed in _WAREHOUSE_SEEDS:
+        with tempfile.TemporaryDirectory(prefix="ch05-check-") as tmp:
+            _check_on_warehouse(sql, seed, Path(tmp))
+    return (
+        "revenue per (region, category) for March, ordered, right on two warehouses; "
+        "the plan reads 1 of 3 monthly partitions"
+    )
+
+
+def _check_on_warehouse(sql: str, seed: int, root: Path) -> None:
+    tables = scale.star_schema(4000, seed=seed)
+    con = scale.open_warehouse(scale.write_star(tables, root))
+    try:
+        try:
+            got = con.sql(sql).df()
+        except Exception as error:  # duckdb raises several error types; report any as a hint
+            raise Fail(f"DuckDB could not run your query: {type(error).__name__}: {str(error).splitlines()[0]}") from None
+        expected = _expected_march(tables)
+        columns = ["region", "category", "revenue_eur"]
+        if list(got.columns) != columns:
+            raise Fail(f"the result should have the columns {columns} in that order, got {list(got.columns)}")
+        if len(got) != len(expected):
+            raise Fail(f"the result should have one row per (region, category): {len(expected)} rows, got {len(got)}")
+        keys = got[["region", "category"]].astype(str).reset_index(drop=True)
+        if not keys.equals(expected[["region", "category"]].astype(str)):
+            if sorted(map(tuple, keys.to_numpy())) == sorted(map(tuple, expected[["region", "category"]].to_numpy())):
+                raise Fail("the right groups, in the wrong order: sort by region, then category")
+            raise Fail(f"the groups differ from the expected (region, category) pairs; first rows: {short(keys.head(3).to_numpy().tolist())}")
+        values = pd.to_numeric(got["revenue_eur"], errors="coerce").to_numpy()
+        diff = abs(values - expected["revenue_eur"].to_numpy())
+        if not (diff < 0.005).all():
+            i = int(diff.argmax())
+            ratio = values[i] / expected["revenue_eur"].iloc[i]
+            raise Fail(
+                f"revenue for ({expected['region'].iloc[i]}, {expected['category'].iloc[i]}) should be "
+                f"{expected['revenue_eur'].iloc[i]:.2f} EUR, got {float(values[i]):.2f} ({ratio:.3g}×): check the "
+                "month and what a sale's revenue is"
+            )
+        scanned = scale.sales_files_scanned(con, sql)
+        if scanned is None or scanned[0] != 1:
+            raise Fail(
+                "the result is right, but DuckDB's plan reads every month's sales files "
+                f"({short(scanned) if scanned else 'no partition filter in the plan'}): filter so that the "
+                "partitions of the fact table can be pruned"
+            )
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- Exercise 5: choose an engine
+def _expected_engine(data_gb: float, ram_gb: float, disk_gb: float) -> str:
+    if 5 * data_gb <= ram_gb:
+        return "pandas"
+    if 2 * data_gb <= disk_gb:
+        return "single machine"
+    return "cluster"
+
+
+_ENGINE_CASES = [
+    (0.5, 16, 500),    # small: pandas
+    (3.2, 16, 500),    # exactly at the memory rule: pandas
+    (3.3, 16, 500),    # just over: single machine
+    (10, 16, 500),     # bigger than RAM: single machine
+    (12, 64, 500),     # 5× is 60 ≤ 64: pandas
+    (250, 64, 500),    # exactly at the disk rule: single machine
+    (251, 64, 500),    # just over: cluster
+    (20_000, 256, 2000),  # 20 TB: cluster
+    (0, 8, 100),       # empty: pandas
+]
+
+
+@check
+def check_choose_engine(fn):
+    allowed = {"pandas", "single machine", "cluster"}
+    for data_gb, ram_gb, disk_gb in _ENGINE_CASES:
+        described = f"data_gb={data_gb}, ram_gb={ram_gb}, disk_gb={disk_gb}"
+        got = _call_on(fn, described, data_gb, ram_gb, disk_gb)
+        if got not in allowed:
+            raise Fail(f"choose_engine({described}) should return one of {sorted(allowed)}, got {short(got)}")
+        expected = _expected_engine(data_gb, ram_gb, disk_gb)
         if got != expected:
-            raise Fail(f"example({x}) should return {expected}, got {short(got)}")
-    return "example doubles 0, 3 and -2 correctly"
+            raise Fail(
+                f"choose_engine({described}) should be {expected!r}, got {got!r}: compare the working "
+                "memory pandas needs with the RAM, and the spill space an out-of-core engine needs with the disk"
+            )
+    return (
+        "pandas while 5× the data fits in RAM, one machine while 2× fits on disk, a cluster beyond, "
+        f"on {len(_ENGINE_CASES)} cases including both boundaries"
+    )
