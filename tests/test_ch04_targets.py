@@ -166,3 +166,22 @@ def test_hiding_confidences_weakens_but_does_not_close_the_membership_leak(summa
     regularized = numbers(summary["membership-inference AUC: leaf 1 / leaf 20"])[1]
     assert full > label_only > 0.55, exposure
     assert regularized < label_only, "the chapter says the fix is in the model, not in the API"
+
+
+def test_regularization_costs_less_accuracy_than_the_sampling_error():
+    """The prose says the half-point accuracy gap is smaller than its (paired) standard error."""
+    line = next(
+        line
+        for line in stored_text("mia").splitlines()
+        if line.startswith("held-out accuracy, leaf 1 minus leaf 20")
+    )
+    difference, standard_error = numbers(line.split(":", 1)[1])[:2]
+    assert abs(difference) < standard_error, line
+
+
+def test_the_model_card_names_the_share_of_randomized_recommendations():
+    nb = nbformat.read(CHAPTER, as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == "model-card")
+    card = "".join(o.get("data", {}).get("text/markdown", "") for o in cell.outputs)
+    share = float(re.search(r"randomizes: ([\d.]+)% of the test applicants", card).group(1))
+    assert 0 < share < 50, card

@@ -37,7 +37,16 @@ def _k_table() -> pd.DataFrame:
         + [("732**", "30-39", "M")] * 9
     )
     table = pd.DataFrame(rows, columns=["zip", "age_band", "sex"])
-    table["diagnosis"] = ["flu", "asthma", "flu", "gout", "flu", "asthma", *["flu", "gout"] * 4, "flu"]
+    table["diagnosis"] = [
+        "flu",
+        "asthma",
+        "flu",
+        "gout",
+        "flu",
+        "asthma",
+        *["flu", "gout"] * 4,
+        "flu",
+    ]
     return table
 
 

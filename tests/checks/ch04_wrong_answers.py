@@ -95,8 +95,6 @@ def k_depends_on_order(table, quasi_identifiers):
     return min(runs)
 
 
-
-
 def k_first_class(table, quasi_identifiers):
     """Takes the size of the first class groupby lists, not of the smallest."""
     if len(table) == 0:
@@ -240,8 +238,6 @@ def laplace_no_noise(value, sensitivity, epsilon, rng):
     if epsilon <= 0:
         raise ValueError("epsilon must be positive")
     return float(value)
-
-
 
 
 def laplace_rounds_to_cents(value, sensitivity, epsilon, rng):
@@ -432,8 +428,6 @@ def gaps_positional_series(y_true, y_pred, groups):
     }
 
 
-
-
 def _spreads(y_true, y_pred, groups):
     r = _rates(y_true, y_pred, groups).values()
     return [v[0] for v in r], [v[1] for v in r], [v[2] for v in r]
@@ -451,7 +445,10 @@ def gaps_rounded(y_true, y_pred, groups):
 def gaps_ratio(y_true, y_pred, groups):
     """The disparate-impact ratio (smallest / largest selection rate) instead of the difference."""
     sel, tpr, fpr = _spreads(y_true, y_pred, groups)
-    return {"dp_diff": min(sel) / max(sel), "eo_diff": max(max(tpr) - min(tpr), max(fpr) - min(fpr))}
+    return {
+        "dp_diff": min(sel) / max(sel),
+        "eo_diff": max(max(tpr) - min(tpr), max(fpr) - min(fpr)),
+    }
 
 
 def gaps_to_overall(y_true, y_pred, groups):
@@ -461,14 +458,19 @@ def gaps_to_overall(y_true, y_pred, groups):
     overall = (y_p.mean(), y_p[y_t == 1].mean(), y_p[y_t == 0].mean())
     return {
         "dp_diff": max(abs(x - overall[0]) for x in sel),
-        "eo_diff": max(max(abs(x - overall[1]) for x in tpr), max(abs(x - overall[2]) for x in fpr)),
+        "eo_diff": max(
+            max(abs(x - overall[1]) for x in tpr), max(abs(x - overall[2]) for x in fpr)
+        ),
     }
 
 
 def gaps_sum(y_true, y_pred, groups):
     """Adds the TPR and FPR gaps instead of taking the larger."""
     sel, tpr, fpr = _spreads(y_true, y_pred, groups)
-    return {"dp_diff": max(sel) - min(sel), "eo_diff": (max(tpr) - min(tpr)) + (max(fpr) - min(fpr))}
+    return {
+        "dp_diff": max(sel) - min(sel),
+        "eo_diff": (max(tpr) - min(tpr)) + (max(fpr) - min(fpr)),
+    }
 
 
 def gaps_share_of_everyone(y_true, y_pred, groups):
@@ -476,7 +478,10 @@ def gaps_share_of_everyone(y_true, y_pred, groups):
     y_t, y_p, g = (np.asarray(v) for v in (y_true, y_pred, groups))
     sel = [y_p[g == x].sum() / len(y_p) for x in pd.unique(g)]
     _, tpr, fpr = _spreads(y_true, y_pred, groups)
-    return {"dp_diff": max(sel) - min(sel), "eo_diff": max(max(tpr) - min(tpr), max(fpr) - min(fpr))}
+    return {
+        "dp_diff": max(sel) - min(sel),
+        "eo_diff": max(max(tpr) - min(tpr), max(fpr) - min(fpr)),
+    }
 
 
 def gaps_tuple(y_true, y_pred, groups):
@@ -581,8 +586,6 @@ def lookup_reads_nothing(db, applicant_id):
     return None
 
 
-
-
 def lookup_substring(db, applicant_id):
     """instr(): any id that contains the given text matches."""
     cursor = db.execute("SELECT * FROM features WHERE instr(applicant_id, ?) > 0", (applicant_id,))
@@ -619,7 +622,7 @@ def lookup_rejects_odd_ids(db, applicant_id):
 
 def lookup_percent_format(db, applicant_id):
     """%-formatting instead of an f-string: still pasted into the SQL."""
-    cursor = db.execute("SELECT * FROM features WHERE applicant_id = '%s'" % applicant_id)
+    cursor = db.execute("SELECT * FROM features WHERE applicant_id = '%s'" % applicant_id)  # noqa: UP031
     return _as_dict(cursor, cursor.fetchone())
 
 
@@ -787,8 +790,6 @@ def globals_by_loading(data, allowed):
     except Exception:  # noqa: BLE001 - a wrong answer that hides errors
         pass
     return sorted(set(found) - set(allowed))
-
-
 
 
 def _scan(data, allowed, *, puts=True, gets=("GET", "BINGET", "LONG_BINGET")):
