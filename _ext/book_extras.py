@@ -9,8 +9,11 @@
 - Scripts that one page loads itself (``mlskills/static/``, e.g. Chapter 10's in-page model)
   are copied to ``_static/`` after the build, for the same reason: a ``.js`` file placed in
   ``_static/`` before the build is added to every page.
-- ``BOOK_SOLUTIONS=0`` (``make book SOLUTIONS=0``): links to solution pages become plain
-  text, for forks that publish the site without the solutions.
+- ``BOOK_SOLUTIONS=0`` (``make book SOLUTIONS=0``), for forks that publish the site without
+  the solutions: no page mentions them. A sentence that links a solution page is dropped,
+  so are cells tagged ``solutions-pointer`` (the exercise notebooks' pointer) and
+  ``{only} solutions`` blocks in Markdown pages (the tag ``solutions`` is set only when the
+  solutions are published).
 - Small fixes to the theme's HTML (``HTML_FIXES``), each found by the browser tests and
   the axe-core audit that tests/site/ runs on every page.
 """
@@ -99,13 +102,47 @@ def _table(rows):
     return table
 
 
+SOLUTIONS_POINTER_CLASS = "tag_solutions-pointer"
+
+
+def _text_of(node) -> str | None:
+    return str(node) if isinstance(node, nodes.Text) else None
+
+
+def drop_sentence(ref) -> None:
+    """Remove ``ref`` with the sentence around it (from the end of the previous sentence
+    in the text before it to the end of its own sentence in the text after it)."""
+    parent = ref.parent
+    index = parent.index(ref)
+    before = _text_of(parent[index - 1]) if index > 0 else None
+    after = _text_of(parent[index + 1]) if index + 1 < len(parent) else None
+    if after is not None:
+        end = re.search(r"[.!?](\s|$)", after)
+        parent.replace(parent[index + 1], nodes.Text(after[end.end():] if end else ""))
+    if before is not None:
+        starts = [m.end() for m in re.finditer(r"[.!?]\s+", before)]
+        parent.replace(parent[index - 1], nodes.Text(before[: starts[-1]] if starts else ""))
+    parent.remove(ref)
+    if isinstance(parent, nodes.paragraph) and not parent.astext().strip():
+        parent.parent.remove(parent)
+
+
 def drop_solution_links(app, doctree):
-    """Without solutions, a link to a solution page becomes its plain text."""
+    """Without solutions, no page mentions them: see the module docstring."""
     if solutions_enabled():
         return
+    for container in list(doctree.findall(nodes.container)):
+        if SOLUTIONS_POINTER_CLASS in container.get("classes", []):
+            container.parent.remove(container)
     for ref in list(doctree.findall(addnodes.pending_xref)):
         if "solutions/" in ref.get("reftarget", ""):
-            ref.replace_self(ref.children)
+            drop_sentence(ref)
+
+
+def tag_solutions(app, config):
+    """``{only} solutions`` blocks appear only when the solutions are published."""
+    if solutions_enabled():
+        app.tags.add("solutions")
 
 
 #: Fixes to the theme's HTML, found by the browser tests and axe-core audit in tests/site/:
@@ -199,6 +236,7 @@ def setup(app):
     for handler in logging.getLogger("sphinx").handlers:
         handler.filters.insert(0, _DropPlotlyMimeWarning())
     app.connect("config-inited", set_theme_defaults)
+    app.connect("config-inited", tag_solutions)
     app.connect("html-page-context", drop_unused_theme_assets)
     app.add_directive("execution-stats", ExecutionStats)
     app.add_directive("data-manifest", DataManifest)

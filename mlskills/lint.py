@@ -25,8 +25,10 @@ answer balanced; every check cell stored with a ✓ line; outputs clean as above
 
 from __future__ import annotations
 
+import io
 import re
 import sys
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +128,9 @@ def _common(nb, name: str) -> list[Problem]:
         if not cell.source.strip():
             problems.append(Problem(name, index, "an empty code cell", "delete it"))
             continue
+        placeholder = _code_placeholder(cell.source)
+        if placeholder:
+            problems.append(Problem(name, index, f"placeholder text '{placeholder}' in a comment or docstring of a code cell", "write the real text (the templates' TODOs are there to be replaced)"))
         if cell.execution_count != expected_count:
             problems.append(Problem(name, index, f"execution count is {cell.execution_count}, expected {expected_count}: outputs are missing or stale", "re-execute the notebook top to bottom with `make execute NB=<this notebook>`"))
             expected_count = (cell.execution_count or expected_count) + 1
@@ -211,11 +216,44 @@ def lint_chapter(nb, name: str, root: Path = ROOT) -> list[Problem]:
     return problems
 
 
+def _code_placeholder(source: str) -> str | None:
+    """A placeholder (TODO, FIXME, …) in a comment or string of Python code (not in names)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        match = PLACEHOLDER.search(source)
+        return match.group(0) if match else None
+    for token in tokens:
+        if token.type in (tokenize.COMMENT, tokenize.STRING):
+            match = PLACEHOLDER.search(token.string)
+            if match:
+                return match.group(0)
+    return None
+
+
+#: A mention of the worked solutions in text that reaches the exercise notebook.
+MENTIONS_SOLUTIONS = re.compile(r"\bsolutions?\b", re.IGNORECASE)
+
+
 def lint_solutions(nb, name: str) -> list[Problem]:
     problems = _common(nb, name)
     headings = _headings(nb)
     if nb.cells and not nb.cells[0].source.startswith("# Solutions:"):
         problems.append(Problem(name, 0, "the title does not start with '# Solutions:'", "title it '# Solutions: <chapter title>' (the exercise notebook gets '# Exercises: …')"))
+    for index, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "markdown" or "solution" in tags or "solution-only" in tags:
+            continue
+        text = re.sub(r"<!--.*?-->", "", cell.source, flags=re.DOTALL)
+        if index == 0:
+            text = re.sub(r"^# Solutions:.*$", "", text, count=1, flags=re.MULTILINE)
+        match = MENTIONS_SOLUTIONS.search(text)
+        if match:
+            problems.append(Problem(
+                name, index,
+                f"'{match.group(0)}' in a cell that reaches the exercise notebook (and the site of a fork built with SOLUTIONS=0, which publishes no solutions)",
+                "tag the cell `solution-only`, or rephrase it: the exercise notebook already says where the worked solutions are",
+            ))
     exercises = [(i, t) for i, level, t in headings if level == 2 and "★" in t]
     if len(exercises) < 4:
         problems.append(Problem(name, None, f"{len(exercises)} exercises with a difficulty", "write at least four, each as '## Exercise N ★… — title' (★ recall, ★★ apply, ★★★ design)"))
