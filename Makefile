@@ -9,7 +9,7 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup functions-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup functions-env orchestration-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
 
 help:
 	@echo "make book      build the site into _build/html (sets up .venv first)"
@@ -44,6 +44,17 @@ $(FUNCTIONS_STAMP): requirements-functions.txt
 
 functions-env: $(FUNCTIONS_STAMP)
 
+# Chapter 11's orchestrators (Apache Airflow, Kubeflow Pipelines' kfp SDK, MLflow) have their own pinned
+# environment: kfp caps protobuf below 7 and mlflow-skinny caps importlib_metadata below 10, under the main pins.
+ORCHESTRATION_VENV  ?= .venv-orchestration
+ORCHESTRATION_STAMP := $(ORCHESTRATION_VENV)/.installed
+$(ORCHESTRATION_STAMP): requirements-orchestration.txt
+	$(PYTHON) -m venv $(ORCHESTRATION_VENV)
+	$(ORCHESTRATION_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-orchestration.txt
+	touch $(ORCHESTRATION_STAMP)
+
+orchestration-env: $(ORCHESTRATION_STAMP)
+
 # SOLUTIONS=0 builds the site without the worked solutions (for course forks).
 SOLUTIONS ?= 1
 book: setup
@@ -62,20 +73,20 @@ serve:
 # The whole suite. Each step stops the run on failure.
 test: setup test-unit test-notebooks test-exercises test-site
 
-test-unit: setup functions-env
+test-unit: setup functions-env orchestration-env
 	$(PY) -m pytest tests -n $(JOBS) --dist loadfile -m "not site"
 
 # Stored outputs are verified as another reader's machine would see them: nbval from a
 # copy in a longer path, PyTorch's portable kernels, BLAS limited to AVX2, one thread
 # (mlskills/portability.py). NB="chapters/03-apis.ipynb solutions/03-apis.ipynb" for a few.
-test-notebooks: setup functions-env
+test-notebooks: setup functions-env orchestration-env
 	JOBS=$(JOBS) $(PY) -m mlskills.portability $(NB)
 
 # Another name for the same run.
 test-portability: test-notebooks
 
 # The same nbval run in this tree, with this machine's kernels (quicker to debug).
-test-notebooks-here: setup functions-env
+test-notebooks-here: setup functions-env orchestration-env
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-n $(JOBS) --dist loadfile $(or $(NB),chapters solutions)
 
@@ -91,7 +102,7 @@ lint: setup
 exercises: setup
 	$(PY) -m mlskills.exercises
 
-execute: setup functions-env
+execute: setup functions-env orchestration-env
 	$(PY) -m mlskills.notebooks $(NB)
 	$(PY) -m mlskills.exercises
 
@@ -115,7 +126,7 @@ data-verify: setup
 scaffold: setup
 	$(PY) -m mlskills.scaffold $(N) "$(TITLE)"
 
-bench: setup functions-env
+bench: setup functions-env orchestration-env
 	$(PY) -m mlskills.bench
 
 # Re-resolve requirements.in in a clean venv and pin the result (maintainers only).
