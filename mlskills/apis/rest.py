@@ -129,6 +129,22 @@ class FeedbackReceipt(BaseModel):
     bird_id: str
 
 
+class Problem(BaseModel):
+    """The body of every error the service raises itself (401, 403, 404, 413, 500, 503)."""
+
+    detail: str
+
+
+#: Errors the key check, the size limit and the readiness check add to a route. FastAPI
+#: cannot see them in the handler's signature, so they are declared for the OpenAPI document.
+KEYED = {
+    401: {"model": Problem, "description": "no X-API-Key header, or an unknown key"},
+    403: {"model": Problem, "description": "the key may not use this route"},
+    413: {"model": Problem, "description": f"a body larger than {MAX_BODY_BYTES} bytes"},
+}
+NOT_READY = {503: {"model": Problem, "description": "the model is not loaded yet; retry"}}
+
+
 # ---------------------------------------------------------------- middleware
 class BodySizeLimit:
     """Refuse bodies over ``max_bytes`` with a 413, by header or while streaming (pure ASGI)."""
@@ -243,7 +259,11 @@ def create_app(
         """Liveness: the process is up and answering."""
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["operations"])
+    @app.get(
+        "/ready",
+        tags=["operations"],
+        responses={503: {"description": 'no model loaded yet: {"status": "loading"}'}},
+    )
     async def ready() -> JSONResponse:
         """Readiness: a model is loaded, so traffic may be sent here."""
         if state["model"] is None:
@@ -252,6 +272,7 @@ def create_app(
 
     @app.post(
         "/v1/predict",
+        responses=KEYED | NOT_READY,
         response_model=PredictionV1,
         tags=["v1"],
         dependencies=[key_with_scope("predict")],
@@ -262,6 +283,7 @@ def create_app(
 
     @app.post(
         "/v1/predict/batch",
+        responses=KEYED | NOT_READY,
         response_model=BatchPredictionV1,
         tags=["v1"],
         dependencies=[key_with_scope("predict")],
@@ -276,6 +298,7 @@ def create_app(
 
     @app.post(
         "/v2/predict",
+        responses=KEYED | NOT_READY,
         response_model=PredictionV2,
         tags=["v2"],
         dependencies=[key_with_scope("predict")],
@@ -310,6 +333,7 @@ def create_app(
 
     @app.post(
         "/v1/feedback",
+        responses=KEYED,
         response_model=FeedbackReceipt,
         status_code=201,
         tags=["v1"],
@@ -320,7 +344,9 @@ def create_app(
     ) -> FeedbackReceipt:
         return record(feedback, idempotency_key)[0]
 
-    @app.get("/v1/feedback", tags=["v1"], dependencies=[key_with_scope("feedback")])
+    @app.get(
+        "/v1/feedback", responses=KEYED, tags=["v1"], dependencies=[key_with_scope("feedback")]
+    )
     async def feedback_count() -> dict:
         return {"count": len(state["feedback"])}
 
