@@ -14,6 +14,7 @@ What notebooks share lives here, and nothing else:
 - ``mlskills.dataparallel`` data-parallel training with torch.distributed on 127.0.0.1 (Chapter 7)
 - ``mlskills.plotly_page`` show a Plotly figure that works on the offline site
 - ``mlskills.softskills`` the pull request Chapter 14 reviews, ruff on source text, its writing rubrics
+- ``mlskills.colab``      in Colab, install the pinned packages Colab lacks (the exercises' set-up cell)
 
 and the book's tooling (run with ``python -m``):
 
@@ -24,6 +25,7 @@ and the book's tooling (run with ``python -m``):
 - ``mlskills.scaffold``   start a new chapter from the template
 - ``mlskills.bench``      time every notebook and the book build against the budgets
 - ``mlskills.site``       the table of contents without solutions (``make book SOLUTIONS=0``)
+- ``mlskills.nbgrader_course`` an nbgrader course generated from solutions/ (``make nbgrader-course``)
 """
 
 import os
