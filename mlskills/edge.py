@@ -89,10 +89,13 @@ def peak_memory(model: str | Path, *, threads: int = 1, arena: bool = False, bat
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def tflite_from_layers(layers: list[dict], description: str = "Beyond Algorithms, chapter 10: digits MLP") -> bytes:
+def tflite_from_layers(layers: list[dict], *, int8: bool = False, description: str = "Beyond Algorithms, chapter 10: digits MLP") -> bytes:
     """A ``.tflite`` model of an MLP: ``layers`` as from ``browser_model.layers_from_onnx``
     (weight (out, in) and bias, float32), ReLU fused into every layer but the last.
 
+    ``int8=True`` stores each weight matrix as int8 with one symmetric scale per output row
+    (what LiteRT's converter calls dynamic-range quantization): the interpreter then runs its
+    hybrid kernels, which quantize the float input on the fly. Biases stay float32.
     Input "pixels" and output "logits" have a variable batch dimension (resize the input
     before ``allocate_tensors``). Buffer 0 is the empty buffer, by the format's convention.
     """
@@ -102,14 +105,22 @@ def tflite_from_layers(layers: list[dict], description: str = "Beyond Algorithms
 
     buffers, tensors, operators = [tfl.BufferT()], [], []
 
-    def tensor(name, shape, data=None):
+    def tensor(name, shape, data=None, quantize=False):
         t = tfl.TensorT()
         t.name, t.shape, t.type, t.buffer = name, list(shape), tfl.TensorType.FLOAT32, 0
         if data is None:  # an activation: batch dimension variable
             t.shapeSignature = [-1, *list(shape)[1:]]
         else:  # a constant: its bytes go into a buffer of the file
             buffer = tfl.BufferT()
-            buffer.data = np.ascontiguousarray(data, dtype="<f4").tobytes()
+            if quantize:  # int8, symmetric, one scale per output row (axis 0)
+                scale = np.maximum(np.abs(data).max(axis=1), 1e-12) / 127
+                t.type = tfl.TensorType.INT8
+                t.quantization = tfl.QuantizationParametersT()
+                t.quantization.scale, t.quantization.zeroPoint = [float(v) for v in scale], [0] * len(scale)
+                t.quantization.quantizedDimension = 0
+                buffer.data = np.clip(np.round(data / scale[:, None]), -127, 127).astype(np.int8).tobytes()
+            else:
+                buffer.data = np.ascontiguousarray(data, dtype="<f4").tobytes()
             buffers.append(buffer)
             t.buffer = len(buffers) - 1
         tensors.append(t)
@@ -118,7 +129,8 @@ def tflite_from_layers(layers: list[dict], description: str = "Beyond Algorithms
     current = first = tensor("pixels", [1, layers[0]["weight"].shape[1]])
     for k, layer in enumerate(layers):
         last = k == len(layers) - 1
-        weight, bias = tensor(f"W{k}", layer["weight"].shape, layer["weight"]), tensor(f"b{k}", layer["bias"].shape, layer["bias"])
+        weight = tensor(f"W{k}", layer["weight"].shape, layer["weight"], quantize=int8)
+        bias = tensor(f"b{k}", layer["bias"].shape, layer["bias"])
         out = tensor("logits" if last else f"h{k}", [1, layer["weight"].shape[0]])
         options = tfl.FullyConnectedOptionsT()
         options.fusedActivationFunction = tfl.ActivationFunctionType.NONE if last else tfl.ActivationFunctionType.RELU
