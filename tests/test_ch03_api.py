@@ -209,6 +209,15 @@ def test_the_contract_lists_the_public_paths(model):
     }
 
 
+def test_the_contract_declares_the_errors_the_service_returns(model):
+    """401/403 (keys), 413 (size limit) and 503 (not ready) are invisible to FastAPI unless declared."""
+    paths = rest.create_app(model, KEYS).openapi()["paths"]
+    for path in ("/v1/predict", "/v1/predict/batch", "/v2/predict"):
+        assert {"401", "403", "413", "422", "503"} <= set(paths[path]["post"]["responses"]), path
+    assert {"401", "403", "413"} <= set(paths["/v1/feedback"]["post"]["responses"])
+    assert "503" in paths["/ready"]["get"]["responses"]
+
+
 # ---------------------------------------------------------------- handshakes
 @pytest.mark.parametrize(
     ("key", "status"), [(None, 401), ("guessed", 401), (READER, 403), (ADMIN, 201)]
