@@ -186,6 +186,21 @@ def weather_cross_check_crashes_on_a_missing_maximum():
     return DailyWeather
 
 
+def weather_date_as_datetime():
+    """Types the date as datetime.datetime, so '2015-06-01' becomes midnight, not a date."""
+    return _weather(date=(dt.datetime, ...))
+
+
+def weather_maximum_without_upper_bound():
+    """Bounds the maximum temperature from below only (ge=-60, no le)."""
+    return _weather(temp_max_c=(float, Field(ge=-60)))
+
+
+def weather_minimum_without_lower_bound():
+    """Bounds the minimum temperature from above only (le=60, no ge)."""
+    return _weather(temp_min_c=(float, Field(le=60)))
+
+
 def weather_right_with_annotated_fields():
     """Right: Annotated types and a validator that raises with both field names."""
     from typing import Annotated
@@ -343,6 +358,41 @@ def safe_isoformat_plus_z(obj):
     def leaf(value):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             return value.astimezone(dt.UTC).isoformat() + "Z"
+        return _leaf(value)
+
+    return _walk(obj, leaf)
+
+
+def safe_misses_numpy_integers(obj):
+    """Tests isinstance(x, int) only: np.int64 is not an int subclass and slips through."""
+
+    def leaf(value):
+        if isinstance(value, np.integer):
+            return value
+        return _leaf(value)
+
+    return _walk(obj, leaf)
+
+
+def safe_only_nan_becomes_null(obj):
+    """Tests math.isnan only, so inf and -inf stay (json writes Infinity)."""
+
+    def leaf(value):
+        if isinstance(value, (float, np.floating)):
+            value = float(value)
+            return None if math.isnan(value) else value
+        return _leaf(value)
+
+    return _walk(obj, leaf)
+
+
+def safe_forgets_negative_big_integers(obj):
+    """Compares value > 2**53 - 1 without abs(), so -2**60 stays a number."""
+
+    def leaf(value):
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            value = int(value)
+            return str(value) if value > SAFE else value
         return _leaf(value)
 
     return _walk(obj, leaf)
@@ -909,6 +959,13 @@ def protocol_order_of_the_measurements(scenario):
     return fits[0] if fits else None
 
 
+def protocol_mobile_as_browser(scenario):
+    """Drops gRPC for a mobile app too, although an app can link a gRPC client."""
+    if scenario["client"] == "mobile":
+        return _choose({**scenario, "client": "browser"})
+    return _choose(scenario)
+
+
 def protocol_right_with_a_score(scenario):
     """Right: filters written as one predicate per candidate."""
 
@@ -1010,6 +1067,9 @@ WRONG = {
         weather_numbers_nullable,
         weather_cross_check_refuses_equal,
         weather_cross_check_crashes_on_a_missing_maximum,
+        weather_date_as_datetime,
+        weather_maximum_without_upper_bound,
+        weather_minimum_without_lower_bound,
     ],
     "check_to_json_safe": [
         safe_top_level_only,
@@ -1029,6 +1089,9 @@ WRONG = {
         safe_keeps_2_53,
         safe_zero_becomes_null,
         safe_isoformat_plus_z,
+        safe_misses_numpy_integers,
+        safe_only_nan_becomes_null,
+        safe_forgets_negative_big_integers,
     ],
     "check_post_with_retries": [
         retry_new_key_per_attempt,
@@ -1080,6 +1143,7 @@ WRONG = {
         protocol_mutates_the_scenario,
         protocol_streams_single_items,
         protocol_order_of_the_measurements,
+        protocol_mobile_as_browser,
     ],
 }
 
