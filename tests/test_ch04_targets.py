@@ -185,3 +185,19 @@ def test_the_model_card_names_the_share_of_randomized_recommendations():
     card = "".join(o.get("data", {}).get("text/markdown", "") for o in cell.outputs)
     share = float(re.search(r"randomizes: ([\d.]+)% of the test applicants", card).group(1))
     assert 0 < share < 50, card
+
+
+def test_at_low_false_positive_rates_the_simple_attack_is_no_better_than_a_guess():
+    """The prose: at 1% FPR no forest beats a guess by much; at 10% FPR only the overfit one clearly does."""
+    rows = {}
+    for line in stored_text("mia").splitlines():
+        parts = line.split()
+        if parts and parts[0] in {"1", "5", "20", "50"}:
+            rows[int(parts[0])] = [float(p) for p in parts[1:]]
+    assert sorted(rows) == [1, 5, 20, 50], rows
+    for leaf, (_, _, _, tpr_1, tpr_10) in rows.items():
+        assert tpr_1 <= 0.03, (leaf, tpr_1)
+        if leaf == 1:
+            assert tpr_1 == 0.0 and tpr_10 >= 0.2
+        else:
+            assert tpr_10 <= 0.15, (leaf, tpr_10)
