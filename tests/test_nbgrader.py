@@ -133,6 +133,10 @@ def test_autograde_gives_zero_partial_and_full_points(course, chapter, wrong_che
         scores = {s: gb.find_submission_notebook(chapter, chapter, s).code_score for s in ("untouched", "solution", "one-wrong")}
     print(f"nbgrader autograde of {chapter}: {scores} of {full:g} autograded points")
     assert scores == {"untouched": 0, "solution": full, "one-wrong": full - check_points}, scores
+    # The feedback shows each failing check as its one line, not a traceback.
+    graded = nbformat.read(course / "autograded" / "one-wrong" / chapter / f"{chapter}.ipynb", as_version=4)
+    errors = [o for c in graded.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert len(errors) == 1 and len(errors[0].traceback) == 1 and errors[0].traceback[0].startswith("AssertionError: ✗ ")
 
 
 def test_normalising_a_notebook_keeps_nbgrader_metadata():

@@ -257,7 +257,10 @@ def check(body: Callable[..., str] | None = None, *, budget_s: float = BUDGET_S)
         result = evaluate(*args, **kwargs)
         print(result.line)
         if _grading and result.status != PASS:
-            raise AssertionError(result.line)
+            error = AssertionError(result.line)
+            # IPython (a notebook, nbgrader's feedback) shows this one line, not a traceback.
+            error._render_traceback_ = lambda: [f"AssertionError: {result.line}"]
+            raise error
 
     run.evaluate = evaluate
     run.budget_s = budget_s
