@@ -1000,6 +1000,11 @@ def weather_right_with_a_field_validator():
     return DailyWeather
 
 
+def weather_right_with_ranges_only():
+    """Right: no allow_inf_nan; every number has a range, and pydantic counts NaN and ±inf as out of it."""
+    return _weather(config=ConfigDict(extra="forbid"))
+
+
 def safe_right_with_item(obj):
     """Right: every NumPy value through .item() or .tolist(), then the plain-Python rules."""
     if isinstance(obj, np.ndarray):
@@ -1151,6 +1156,7 @@ RIGHT = {
     "check_weather_request_model": [
         weather_right_with_annotated_fields,
         weather_right_with_a_field_validator,
+        weather_right_with_ranges_only,
     ],
     "check_to_json_safe": [safe_right_with_singledispatch, safe_right_with_item],
     "check_post_with_retries": [retry_right_with_a_while_loop, retry_right_recursive],
