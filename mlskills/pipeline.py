@@ -90,7 +90,9 @@ def validate(rows_csv: str | Path, out_dir: str | Path, *, max_invalid: float = 
     for r in rows:
         complete = all(r[c] not in ("", "NA") for c in COLUMNS)
         in_range = complete and all(lo <= float(r[c]) <= hi for c, (lo, hi) in RANGES.items())
-        known = complete and r["species"] in SPECIES and r["island"] in ISLANDS and r["sex"] in SEXES
+        known = (
+            complete and r["species"] in SPECIES and r["island"] in ISLANDS and r["sex"] in SEXES
+        )
         if in_range and known:
             good.append([r[c] for c in COLUMNS])
         else:
@@ -137,7 +139,9 @@ def train(features_csv: str | Path, out_dir: str | Path, *, C: float = 1.0, seed
     from sklearn.preprocessing import StandardScaler
 
     X, y = _load_features(features_csv, "train")
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=1000, random_state=seed))
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(C=C, max_iter=1000, random_state=seed)
+    )
     model.fit(X, y)
     path = Path(out_dir) / "model.pkl"
     path.write_bytes(pickle.dumps(model, protocol=5))
@@ -158,7 +162,11 @@ def evaluate(model_pkl: str | Path, features_csv: str | Path, out_dir: str | Pat
 
 
 def register(
-    model_pkl: str | Path, metrics_json: str | Path, out_dir: str | Path, *, min_accuracy: float = 0.95
+    model_pkl: str | Path,
+    metrics_json: str | Path,
+    out_dir: str | Path,
+    *,
+    min_accuracy: float = 0.95,
 ) -> Path:
     """Accept the model for release if it clears ``min_accuracy``; write ``decision.json``."""
     metrics = json.loads(Path(metrics_json).read_text(encoding="utf-8"))
@@ -231,7 +239,9 @@ def run(
     """
     store = Path(store)
     by_name = {t.name: t for t in tasks}
-    rows = {n: {"task": n, "state": "queued", "attempts": 0, "seconds": 0.0, "key": ""} for n in by_name}
+    rows = {
+        n: {"task": n, "state": "queued", "attempts": 0, "seconds": 0.0, "key": ""} for n in by_name
+    }
     outputs: dict[str, Path] = {}
 
     def report():
@@ -259,7 +269,9 @@ def run(
         start = clock()
         for attempt in range(task.retries + 1):
             row["attempts"] = attempt + 1
-            scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=store)) if store.exists() else None
+            scratch = (
+                Path(tempfile.mkdtemp(prefix=f".{name}-", dir=store)) if store.exists() else None
+            )
             if scratch is None:
                 store.mkdir(parents=True, exist_ok=True)
                 scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=store))
@@ -289,7 +301,9 @@ def run(
     return [rows[n] for n in by_name]
 
 
-def penguin_tasks(raw_csv: str | Path, *, up_to_year: int, C: float = 1.0, retries: int = 2) -> list[Task]:
+def penguin_tasks(
+    raw_csv: str | Path, *, up_to_year: int, C: float = 1.0, retries: int = 2
+) -> list[Task]:
     """The six steps as tasks, for data observed up to ``up_to_year``."""
     return [
         Task("ingest", ingest, (f"file:{raw_csv}",), {"up_to_year": up_to_year}, retries),

@@ -29,7 +29,9 @@ def ingest(raw: Input[Dataset], up_to_year: int, rows: Output[Dataset]):
     from mlskills import pipeline
 
     os.makedirs(os.path.dirname(rows.path), exist_ok=True)
-    shutil.copy(pipeline.ingest(raw.path, os.path.dirname(rows.path), up_to_year=up_to_year), rows.path)
+    shutil.copy(
+        pipeline.ingest(raw.path, os.path.dirname(rows.path), up_to_year=up_to_year), rows.path
+    )
 
 
 @dsl.component(base_image=IMAGE)
@@ -40,7 +42,10 @@ def validate(rows: Input[Dataset], clean: Output[Dataset], max_invalid: float = 
     from mlskills import pipeline
 
     os.makedirs(os.path.dirname(clean.path), exist_ok=True)
-    shutil.copy(pipeline.validate(rows.path, os.path.dirname(clean.path), max_invalid=max_invalid), clean.path)
+    shutil.copy(
+        pipeline.validate(rows.path, os.path.dirname(clean.path), max_invalid=max_invalid),
+        clean.path,
+    )
 
 
 @dsl.component(base_image=IMAGE)
@@ -73,7 +78,9 @@ def evaluate(model: Input[Model], table: Input[Dataset], metrics: Output[Metrics
     from mlskills import pipeline
 
     os.makedirs(os.path.dirname(metrics.path), exist_ok=True)
-    values = json.loads(pipeline.evaluate(model.path, table.path, os.path.dirname(metrics.path)).read_text())
+    values = json.loads(
+        pipeline.evaluate(model.path, table.path, os.path.dirname(metrics.path)).read_text()
+    )
     metrics.log_metric("accuracy", values["accuracy"])
     return values["accuracy"]
 
@@ -83,8 +90,13 @@ def register(model: Input[Model], accuracy: float, min_accuracy: float = 0.95) -
     return accuracy >= min_accuracy  # a real registry call (MLflow, Vertex AI) goes here
 
 
-@dsl.pipeline(name="penguin-training", description="ingest → validate → features → train → evaluate → register")
-def penguin_training(raw_uri: str = "gs://example-bucket/penguins.csv", up_to_year: int = 2009, C: float = 1.0):
+@dsl.pipeline(
+    name="penguin-training",
+    description="ingest → validate → features → train → evaluate → register",
+)
+def penguin_training(
+    raw_uri: str = "gs://example-bucket/penguins.csv", up_to_year: int = 2009, C: float = 1.0
+):
     raw = dsl.importer(artifact_uri=raw_uri, artifact_class=Dataset, reimport=False)
     rows = ingest(raw=raw.output, up_to_year=up_to_year)
     clean = validate(rows=rows.outputs["rows"])

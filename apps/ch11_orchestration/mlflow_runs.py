@@ -41,7 +41,9 @@ def main(cs: list[float]) -> dict:
         start = time.perf_counter()
         mlflow.set_tracking_uri(f"sqlite:///{home / 'mlflow.db'}")
         client = MlflowClient()
-        experiment_id = client.create_experiment("penguins", artifact_location=(home / "artifacts").as_uri())
+        experiment_id = client.create_experiment(
+            "penguins", artifact_location=(home / "artifacts").as_uri()
+        )
         mlflow.set_experiment(experiment_id=experiment_id)
         out["seconds"]["store_setup"] = time.perf_counter() - start
 
@@ -64,13 +66,17 @@ def main(cs: list[float]) -> dict:
                 run_dir.mkdir()
                 model_path = pipeline.train(table, run_dir, C=C)
                 metrics = json.loads(pipeline.evaluate(model_path, table, run_dir).read_text())
-                mlflow.log_params({"C": C, "up_to_year": 2009, "model": "StandardScaler+LogisticRegression"})
+                mlflow.log_params(
+                    {"C": C, "up_to_year": 2009, "model": "StandardScaler+LogisticRegression"}
+                )
                 mlflow.log_metrics({"accuracy": metrics["accuracy"], "n_test": metrics["n_test"]})
-                mlflow.set_tags({
-                    "code_version": commit,
-                    "data_sha256": pipeline.file_sha256(ROOT / "data" / "penguins.csv"),
-                    "features_sha256": pipeline.file_sha256(table),
-                })
+                mlflow.set_tags(
+                    {
+                        "code_version": commit,
+                        "data_sha256": pipeline.file_sha256(ROOT / "data" / "penguins.csv"),
+                        "features_sha256": pipeline.file_sha256(table),
+                    }
+                )
                 mlflow.log_dict(environment, "environment.json")
                 mlflow.log_artifact(str(run_dir / "metrics.json"))
                 import pickle
@@ -79,7 +85,10 @@ def main(cs: list[float]) -> dict:
                 mlflow.sklearn.log_model(
                     model,
                     name="model",
-                    pip_requirements=[f"scikit-learn=={version('scikit-learn')}", f"numpy=={version('numpy')}"],
+                    pip_requirements=[
+                        f"scikit-learn=={version('scikit-learn')}",
+                        f"numpy=={version('numpy')}",
+                    ],
                 )
         out["seconds"]["log_runs"] = time.perf_counter() - start
 
@@ -104,7 +113,9 @@ def main(cs: list[float]) -> dict:
         # best accuracy; among equally accurate runs the smallest C (the strongest regularization)
         best = max(runs, key=lambda r: (r.data.metrics["accuracy"], -float(r.data.params["C"])))
         logged = mlflow.search_logged_models(
-            experiment_ids=[experiment_id], filter_string=f"source_run_id = '{best.info.run_id}'", output_format="list"
+            experiment_ids=[experiment_id],
+            filter_string=f"source_run_id = '{best.info.run_id}'",
+            output_format="list",
         )[0]
         registered = mlflow.register_model(f"models:/{logged.model_id}", "penguin-classifier")
         client.set_registered_model_alias("penguin-classifier", "champion", registered.version)

@@ -6,33 +6,538 @@ stopped within the budget), each answer in RIGHT (must pass) and each answer in 
 (must fail with a specific one-line hint).
 
 WRONG: one answer per rule the check's ✓ line claims, omitting just that rule, on every
-argument the rule applies to, plus the boundary cases learners hit (empty input,
-NaN/None, negatives, ties, input order, duplicates, off-by-one, rounding). Mistakes a
-learner would really make, each with a docstring naming the mistake.
+argument the rule applies to, plus the boundary cases learners hit. Each has a docstring
+naming the mistake.
 
-RIGHT: correct answers written differently from the solution (another library, another
-form), so that the check accepts every valid answer and not only the solution's.
+RIGHT: correct answers written differently from the solution.
 """
 
+import graphlib
+import hashlib
+import json
+import pickle
 
-def example_adds_instead_of_multiplies(x):
-    """Adds 2 instead of multiplying by 2 (right only at x = 2)."""
-    return x + 2
-
-
-def example_forgets_sign(x):
-    """Drops the sign: right for positive inputs, wrong for negative ones."""
-    return 2 * abs(x)
+import pandas as pd
 
 
-def example_sums_twice(x):
-    """Another way to double: x + x."""
-    return x + x
+# ------------------------------------------------------------- Exercise 1: topological_order
+def order_forgets_dependency_only_tasks(deps):
+    """Orders only the dict's keys: a task named only as a dependency ('ingest') never runs."""
+    order = list(graphlib.TopologicalSorter(deps).static_order())
+    return [t for t in order if t in deps]
+
+
+def order_keeps_insertion_order(deps):
+    """Returns the tasks in the order they were written, ignoring the dependencies."""
+    seen = []
+    for task, ups in deps.items():
+        for t in [task, *sorted(ups)]:
+            if t not in seen:
+                seen.append(t)
+    return seen
+
+
+def order_reversed(deps):
+    """Puts each task before the tasks it needs (the edges read the wrong way round)."""
+    return list(reversed(list(graphlib.TopologicalSorter(deps).static_order())))
+
+
+def order_by_number_of_dependencies(deps):
+    """Sorts by how many tasks each one needs: right for short graphs, wrong for a chain."""
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    return sorted(tasks, key=lambda t: (len(deps.get(t, ())), t))
+
+
+def order_dfs_without_visited_set(deps):
+    """Depth-first search that appends a task each time it is reached: duplicates in a diamond."""
+    out = []
+
+    def visit(t):
+        for u in sorted(deps.get(t, ())):
+            visit(u)
+        out.append(t)
+
+    for t in deps:
+        visit(t)
+    return out
+
+
+def order_drops_cycles_silently(deps):
+    """Kahn's algorithm that returns whatever became ready and never reports a cycle."""
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    waiting = {t: set(deps.get(t, ())) for t in tasks}
+    order = []
+    while True:
+        ready = sorted(t for t, ups in waiting.items() if not ups)
+        if not ready:
+            return order
+        for t in ready:
+            order.append(t)
+            del waiting[t]
+        for ups in waiting.values():
+            ups.difference_update(ready)
+
+
+def order_ignores_self_loops(deps):
+    """Drops a task's dependency on itself before sorting, so a self-loop passes as valid."""
+    cleaned = {t: {u for u in ups if u != t} for t, ups in deps.items()}
+    return list(graphlib.TopologicalSorter(cleaned).static_order())
+
+
+def order_mutates_input(deps):
+    """Kahn's algorithm that empties the caller's sets while it works."""
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    for t in tasks:
+        deps.setdefault(t, set())
+    order = []
+    while deps:
+        ready = sorted(t for t, ups in deps.items() if not ups)
+        if not ready:
+            raise ValueError("cycle")
+        for t in ready:
+            order.append(t)
+            del deps[t]
+        for ups in deps.values():
+            ups.difference_update(ready)
+    return order
+
+
+def order_raises_runtime_error_on_cycle(deps):
+    """Detects cycles but raises RuntimeError, which callers catching ValueError miss."""
+    try:
+        return list(graphlib.TopologicalSorter(deps).static_order())
+    except graphlib.CycleError as exc:
+        raise RuntimeError("cycle") from exc
+
+
+def order_fails_on_empty_graph(deps):
+    """Starts from the first key, so a graph with no tasks raises StopIteration/IndexError."""
+    first = next(iter(deps))
+    return [first, *[t for t in graphlib.TopologicalSorter(deps).static_order() if t != first]]
+
+
+def order_returns_tuple(deps):
+    """Returns a tuple instead of a list."""
+    return tuple(graphlib.TopologicalSorter(deps).static_order())
+
+
+def order_kahn_by_hand(deps):
+    """Kahn's algorithm on a copy, with an in-degree count (right)."""
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    needs = {t: set(deps.get(t, ())) for t in tasks}
+    order = []
+    ready = sorted(t for t in tasks if not needs[t])
+    while ready:
+        t = ready.pop(0)
+        order.append(t)
+        for other in sorted(tasks):
+            if t in needs[other]:
+                needs[other].discard(t)
+                if not needs[other]:
+                    ready.append(other)
+    if len(order) != len(tasks):
+        raise ValueError("the graph has a cycle")
+    return order
+
+
+def order_dfs_three_colours(deps):
+    """Depth-first search with white/grey/black marks; a grey task met again is a cycle (right)."""
+    state, out = {}, []
+
+    def visit(t):
+        if state.get(t) == "grey":
+            raise ValueError(f"cycle through {t}")
+        if state.get(t) == "black":
+            return
+        state[t] = "grey"
+        for u in deps.get(t, ()):
+            visit(u)
+        state[t] = "black"
+        out.append(t)
+
+    for t in list(deps):
+        visit(t)
+    return out
+
+
+# ---------------------------------------------------------------------- Exercise 2: cache_key
+def key_ignores_task_name(task, params, input_hashes):
+    """Leaves the task's name out: 'train' and 'evaluate' on the same inputs share a key."""
+    return hashlib.sha256(json.dumps([params, input_hashes], sort_keys=True).encode()).hexdigest()
+
+
+def key_from_str_of_dicts(task, params, input_hashes):
+    """Hashes str(dict), which keeps insertion order: the same inputs written in another order miss the cache."""
+    return hashlib.sha256(f"{task}{params}{input_hashes}".encode()).hexdigest()
+
+
+def key_ignores_param_values(task, params, input_hashes):
+    """Hashes the parameter names only: changing C from 1.0 to 10.0 reuses the old model."""
+    return hashlib.sha256(
+        json.dumps([task, sorted(params), input_hashes], sort_keys=True).encode()
+    ).hexdigest()
+
+
+def key_ignores_params(task, params, input_hashes):
+    """Forgets the parameters entirely."""
+    return hashlib.sha256(json.dumps([task, input_hashes], sort_keys=True).encode()).hexdigest()
+
+
+def key_ignores_inputs(task, params, input_hashes):
+    """Forgets the inputs: new data reuses the output computed on old data."""
+    return hashlib.sha256(json.dumps([task, params], sort_keys=True).encode()).hexdigest()
+
+
+def key_sorted_input_hashes_without_names(task, params, input_hashes):
+    """Hashes the input hashes sorted, without their names: swapping two inputs goes unnoticed."""
+    return hashlib.sha256(
+        json.dumps([task, params, sorted(input_hashes.values())], sort_keys=True).encode()
+    ).hexdigest()
+
+
+def key_joins_text_ambiguously(task, params, input_hashes):
+    """Joins 'name=value' with commas: {'a': '1,b=2'} and {'a': '1', 'b': '2'} become the same text."""
+    text = ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+    inputs = ",".join(f"{k}={v}" for k, v in sorted(input_hashes.items()))
+    return hashlib.sha256(f"{task}|{text}|{inputs}".encode()).hexdigest()
+
+
+def key_loses_types(task, params, input_hashes):
+    """Turns every value into a string: C=1.0 and C='1.0' share a key."""
+    text = json.dumps([task, {k: str(v) for k, v in params.items()}, input_hashes], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def key_returns_bytes(task, params, input_hashes):
+    """Returns the raw digest bytes instead of a hex string."""
+    return hashlib.sha256(
+        json.dumps([task, params, input_hashes], sort_keys=True).encode()
+    ).digest()
+
+
+def key_python_hash(task, params, input_hashes):
+    """Uses Python's hash(), an int (and salted per process for strings): not a stable name."""
+    return hash((task, tuple(sorted(params.items())), tuple(sorted(input_hashes.items()))))
+
+
+def key_blake2_of_sorted_repr(task, params, input_hashes):
+    """BLAKE2 over the repr of sorted (name, type, value) items (right)."""
+    items = (
+        ("task", task),
+        ("params", tuple(sorted((k, type(v).__name__, repr(v)) for k, v in params.items()))),
+        ("inputs", tuple(sorted(input_hashes.items()))),
+    )
+    return hashlib.blake2b(repr(items).encode(), digest_size=32).hexdigest()
+
+
+def key_pickle_of_sorted_items(task, params, input_hashes):
+    """SHA-256 of a pickle of sorted items (pickle keeps types; right for these values)."""
+    blob = pickle.dumps((task, sorted(params.items()), sorted(input_hashes.items())), protocol=4)
+    return hashlib.sha256(blob).hexdigest()
+
+
+# -------------------------------------------------------------------------- Exercise 3: retry
+def retry_constant_delay(task, *, retries, base_delay_s, sleep):
+    """Waits the same time before every retry (no backoff)."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(base_delay_s)
+
+
+def retry_linear_delay(task, *, retries, base_delay_s, sleep):
+    """Waits base, 2·base, 3·base…: linear, not exponential."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(base_delay_s * (attempt + 1))
+
+
+def retry_first_delay_doubled(task, *, retries, base_delay_s, sleep):
+    """Off by one in the exponent: waits 2·base, 4·base… (the first wait is already doubled)."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(base_delay_s * 2 ** (attempt + 1))
+
+
+def retry_one_attempt_too_few(task, *, retries, base_delay_s, sleep):
+    """Counts the first call as a retry: makes only `retries` calls in all."""
+    for attempt in range(max(retries, 1)):
+        try:
+            return task()
+        except Exception:
+            if attempt == max(retries, 1) - 1:
+                raise
+            sleep(base_delay_s * 2**attempt)
+
+
+def retry_one_attempt_too_many(task, *, retries, base_delay_s, sleep):
+    """Makes retries + 2 calls: one more attempt than allowed."""
+    for attempt in range(retries + 2):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries + 1:
+                raise
+            sleep(base_delay_s * 2**attempt)
+
+
+def retry_swallows_last_error(task, *, retries, base_delay_s, sleep):
+    """Returns None when every attempt failed, so the caller carries on with no data."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt < retries:
+                sleep(base_delay_s * 2**attempt)
+    return None
+
+
+def retry_wraps_last_error(task, *, retries, base_delay_s, sleep):
+    """Raises a new RuntimeError at the end, hiding the task's own error type."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt < retries:
+                sleep(base_delay_s * 2**attempt)
+    raise RuntimeError("gave up")
+
+
+def retry_sleeps_after_last_failure(task, *, retries, base_delay_s, sleep):
+    """Waits once more after the final failure, for a retry that never comes."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            sleep(base_delay_s * 2**attempt)
+            if attempt == retries:
+                raise
+
+
+def retry_sleeps_before_first_call(task, *, retries, base_delay_s, sleep):
+    """Waits before every attempt, including the first."""
+    for attempt in range(retries + 1):
+        sleep(base_delay_s * 2**attempt)
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+
+
+def retry_recursive(task, *, retries, base_delay_s, sleep):
+    """A recursive version: try once, then recurse with one retry fewer and a doubled delay (right)."""
+    try:
+        return task()
+    except Exception:
+        if retries == 0:
+            raise
+        sleep(base_delay_s)
+        return retry_recursive(
+            task, retries=retries - 1, base_delay_s=2 * base_delay_s, sleep=sleep
+        )
+
+
+def retry_while_loop(task, *, retries, base_delay_s, sleep):
+    """A while loop that keeps the last exception and re-raises it (right)."""
+    delay, left = base_delay_s, retries
+    while True:
+        try:
+            return task()
+        except ConnectionError:
+            if left == 0:
+                raise
+        sleep(delay)
+        delay, left = delay * 2, left - 1
+
+
+# ----------------------------------------------------------------------- Exercise 4: best_run
+def best_ignores_budget(runs, *, metric, max_latency_ms):
+    """Picks the most accurate run whatever its latency."""
+    ok = runs.dropna(subset=[f"metrics.{metric}"])
+    if ok.empty:
+        return None
+    return str(
+        ok.sort_values(f"metrics.{metric}", ascending=False, kind="stable").iloc[0]["run_id"]
+    )
+
+
+def best_strict_budget(runs, *, metric, max_latency_ms):
+    """Uses < instead of <=: a run exactly on the budget is thrown out."""
+    ok = runs.dropna(subset=[f"metrics.{metric}", "metrics.latency_ms"])
+    ok = ok[ok["metrics.latency_ms"] < max_latency_ms]
+    if ok.empty:
+        return None
+    return str(
+        ok.sort_values([f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True]).iloc[
+            0
+        ]["run_id"]
+    )
+
+
+def best_hard_codes_accuracy(runs, *, metric, max_latency_ms):
+    """Always ranks by accuracy, whatever metric was asked for."""
+    ok = runs.dropna(subset=["metrics.accuracy", "metrics.latency_ms"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    return str(
+        ok.sort_values(["metrics.accuracy", "metrics.latency_ms"], ascending=[False, True]).iloc[0][
+            "run_id"
+        ]
+    )
+
+
+def best_first_of_ties(runs, *, metric, max_latency_ms):
+    """idxmax keeps the first of tied runs, not the faster one."""
+    ok = runs.dropna(subset=[f"metrics.{metric}", "metrics.latency_ms"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    return str(ok.loc[ok[f"metrics.{metric}"].idxmax(), "run_id"])
+
+
+def best_fastest_run(runs, *, metric, max_latency_ms):
+    """Picks the fastest run within the budget instead of the most accurate one."""
+    ok = runs.dropna(subset=[f"metrics.{metric}", "metrics.latency_ms"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    return str(ok.sort_values("metrics.latency_ms").iloc[0]["run_id"])
+
+
+def best_missing_latency_counts_as_zero(runs, *, metric, max_latency_ms):
+    """Fills a missing latency with 0, so a run that was never timed looks fastest."""
+    ok = runs.assign(**{"metrics.latency_ms": runs["metrics.latency_ms"].fillna(0.0)})
+    ok = ok.dropna(subset=[f"metrics.{metric}"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    return str(
+        ok.sort_values([f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True]).iloc[
+            0
+        ]["run_id"]
+    )
+
+
+def best_raises_when_nothing_qualifies(runs, *, metric, max_latency_ms):
+    """idxmax on an empty selection raises ValueError instead of returning None."""
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms]
+    ranked = ok.sort_values([f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True])
+    return str(ranked.loc[ranked[f"metrics.{metric}"].idxmax(), "run_id"])
+
+
+def best_returns_index_label(runs, *, metric, max_latency_ms):
+    """Returns the row's index label, not its run_id."""
+    ok = runs.dropna(subset=[f"metrics.{metric}", "metrics.latency_ms"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    return ok.sort_values(
+        [f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True]
+    ).index[0]
+
+
+def best_fills_callers_nans(runs, *, metric, max_latency_ms):
+    """Writes into the caller's DataFrame: fills its missing latencies with infinity in place."""
+    runs.loc[:, "metrics.latency_ms"] = runs["metrics.latency_ms"].fillna(float("inf"))
+    ok = runs.dropna(subset=[f"metrics.{metric}"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    return str(
+        ok.sort_values([f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True]).iloc[
+            0
+        ]["run_id"]
+    )
+
+
+def best_plain_python(runs, *, metric, max_latency_ms):
+    """A loop over records with a (score, -latency) key (right)."""
+    best, best_key = None, None
+    for r in runs.to_dict("records"):
+        score, latency = r[f"metrics.{metric}"], r["metrics.latency_ms"]
+        if pd.isna(score) or pd.isna(latency) or latency > max_latency_ms:
+            continue
+        key = (score, -latency)
+        if best_key is None or key > best_key:
+            best, best_key = r["run_id"], key
+    return best
+
+
+def best_query_and_nlargest(runs, *, metric, max_latency_ms):
+    """DataFrame.query, then the smallest latency among the rows with the top score (right)."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"].le(max_latency_ms) & runs[col].notna()]
+    if len(ok) == 0:
+        return None
+    top = ok[ok[col] == ok[col].max()]
+    return top.nsmallest(1, "metrics.latency_ms")["run_id"].iloc[0]
 
 
 WRONG = {
-    "check_example": [example_adds_instead_of_multiplies, example_forgets_sign],
+    "check_topological_order": [
+        order_forgets_dependency_only_tasks,
+        order_keeps_insertion_order,
+        order_reversed,
+        order_by_number_of_dependencies,
+        order_dfs_without_visited_set,
+        order_drops_cycles_silently,
+        order_ignores_self_loops,
+        order_mutates_input,
+        order_raises_runtime_error_on_cycle,
+        order_fails_on_empty_graph,
+        order_returns_tuple,
+    ],
+    "check_cache_key": [
+        key_ignores_task_name,
+        key_from_str_of_dicts,
+        key_ignores_param_values,
+        key_ignores_params,
+        key_ignores_inputs,
+        key_sorted_input_hashes_without_names,
+        key_joins_text_ambiguously,
+        key_loses_types,
+        key_returns_bytes,
+        key_python_hash,
+    ],
+    "check_retry": [
+        retry_constant_delay,
+        retry_linear_delay,
+        retry_first_delay_doubled,
+        retry_one_attempt_too_few,
+        retry_one_attempt_too_many,
+        retry_swallows_last_error,
+        retry_wraps_last_error,
+        retry_sleeps_after_last_failure,
+        retry_sleeps_before_first_call,
+    ],
+    "check_best_run": [
+        best_ignores_budget,
+        best_strict_budget,
+        best_hard_codes_accuracy,
+        best_first_of_ties,
+        best_fastest_run,
+        best_missing_latency_counts_as_zero,
+        best_raises_when_nothing_qualifies,
+        best_returns_index_label,
+        best_fills_callers_nans,
+    ],
 }
 RIGHT = {
-    "check_example": [example_sums_twice],
+    "check_topological_order": [order_kahn_by_hand, order_dfs_three_colours],
+    "check_cache_key": [key_blake2_of_sorted_repr, key_pickle_of_sorted_items],
+    "check_retry": [retry_recursive, retry_while_loop],
+    "check_best_run": [best_plain_python, best_query_and_nlargest],
 }
