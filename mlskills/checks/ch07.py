@@ -217,6 +217,11 @@ def check_attention(fn):
         if not isinstance(got, torch.Tensor):
             raise Fail(f"for {what}, return a torch.Tensor, got {type(got).__name__}")
         expected = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        if got.dtype != expected.dtype:
+            raise Fail(
+                f"for {what}, the inputs are {expected.dtype} and so should be the output, got {got.dtype}: "
+                "compute in the inputs' precision, without converting"
+            )
         if got.shape != expected.shape:
             raise Fail(
                 f"for {what}, the output should have shape {tuple(expected.shape)} (one value vector per query), "
@@ -252,6 +257,8 @@ Q_CASES = [
     ("a step into state 1", 3, 0, 0.0, 1, False, 0.5, 0.99),
     ("a step that ends the episode (terminated=True)", 1, 2, 1.0, 3, True, 0.25, 0.9),
     ("a step that stays in the same state", 2, 0, -1.0, 2, False, 0.2, 0.8),
+    # the action taken is the row's best, so a table updated before the look-ahead changes the max
+    ("a step from a state's best action back into the same state", 2, 2, -1.0, 2, False, 0.2, 0.8),
     ("alpha = 1 and gamma = 0", 3, 2, 2.0, 0, False, 1.0, 0.0),
 ]
 
@@ -292,6 +299,12 @@ def check_q_update(fn):
                 hint = "move only part of the way towards the target: that is what alpha is for"
             elif not term and np.isclose(
                 got[s, a],
+                original[s, a]
+                + alpha * (r + gamma * float(original[s2].argmax()) - original[s, a]),
+            ):
+                hint = "look ahead to the best action's value, not to its position in the row"
+            elif not term and np.isclose(
+                got[s, a],
                 original[s, a] + alpha * (r + gamma * original[s2].mean() - original[s, a]),
             ):
                 hint = (
@@ -311,6 +324,11 @@ def check_q_update(fn):
                 + alpha * (gamma * (r + (0.0 if term else original[s2].max())) - original[s, a]),
             ):
                 hint = "discount only the future: the reward just received counts in full"
+            elif s == s2 and not term:
+                hint = (
+                    "here next_state is state itself: compute the target from the table as it was "
+                    "before this update, then move Q[state, action]"
+                )
             else:
                 hint = "check the target (reward plus discounted look-ahead) and the step of size alpha"
             raise Fail(
@@ -356,29 +374,44 @@ IMPORTANCE_CASES = [
         lambda X: (X[:, 0] > 0.5).astype(int),
         [0.3125, 0.0, 0.0],
     ),
+    (
+        # shuffling helps a model that is wrong everywhere: accuracy 0 before, 2 · 0.75 · 0.25 after
+        "a model that reads feature 0 backwards (wrong on every row)",
+        lambda X: 1 - _first_only(X),
+        _first_only,
+        [-0.375, 0.0, 0.0],
+    ),
 ]
 TOLERANCE = 0.03
+
+
+def _as_importances(got, n_features):
+    got = np.asarray(got, dtype=float) if isinstance(got, (list, tuple, np.ndarray)) else got
+    return got if isinstance(got, np.ndarray) and got.shape == (n_features,) else None
 
 
 @check(budget_s=5)
 def check_permutation_importance(fn):
     X = _importance_data()
-    for what, predict, label, expected in IMPORTANCE_CASES:
+    first = {}  # case index -> importances with n_repeats=10, seed=0
+    for case, (what, predict, label, expected) in enumerate(IMPORTANCE_CASES):
         y = label(X)
         original = X.copy()
-        got = call(fn, predict, X, y, n_repeats=10, seed=0)
+        raw = call(fn, predict, X, y, n_repeats=10, seed=0)
         if not np.array_equal(X, original):
             raise Fail(f"for {what}, your function changed X; shuffle a copy of the column")
-        got = np.asarray(got, dtype=float) if isinstance(got, (list, tuple, np.ndarray)) else got
-        if not isinstance(got, np.ndarray) or got.shape != (X.shape[1],):
+        got = _as_importances(raw, X.shape[1])
+        if got is None:
             raise Fail(
-                f"for {what}, return one importance per feature, shape ({X.shape[1]},), got {short(got)}"
+                f"for {what}, return one importance per feature, shape ({X.shape[1]},), got {short(raw)}"
             )
         for j, e in enumerate(expected):
-            if e > 0 and abs(got[j] - e) > TOLERANCE:
+            if e != 0 and abs(got[j] - e) > TOLERANCE:
                 baseline = float((predict(X) == y).mean())
-                if got[j] < 0:
+                if e > 0 and got[j] < 0:
                     hint = "importance is how much the score DROPS: baseline minus shuffled"
+                elif e < 0 and abs(got[j] + e) <= TOLERANCE:
+                    hint = "here shuffling IMPROVES the score, so the importance is negative: keep its sign"
                 elif baseline < 1 and abs(got[j] - (e + 1 - baseline)) <= TOLERANCE:
                     hint = "subtract the shuffled accuracy from the model's accuracy on the unshuffled data, not from 1"
                 else:
@@ -396,9 +429,46 @@ def check_permutation_importance(fn):
                     f"prediction and its importance should be 0, got {got[j]:.4g}: shuffle one column at a "
                     "time, with every other column as it was"
                 )
+        first[case] = got
+
+    # the arguments must matter: the same seed reproduces, another seed and another n_repeats do not
+    # (on 2,000 rows a correct answer repeats its value by chance with odds far below one in a million)
+    def rerun(case, **kwargs):
+        what, predict, label, _ = IMPORTANCE_CASES[case]
+        return _as_importances(call(fn, predict, X, label(X), **kwargs), X.shape[1])
+
+    again = rerun(0, n_repeats=10, seed=0)
+    if again is None or not np.allclose(again, first[0], rtol=0, atol=1e-12):
+        raise Fail(
+            f"called twice with seed=0 on the first model, your function returned {short(first[0])} and then "
+            f"{short(again)}: take every shuffle from the random generator made from `seed`"
+        )
+    used = [
+        (case, j) for case, c in enumerate(IMPORTANCE_CASES) for j, e in enumerate(c[3]) if e != 0
+    ]
+    for kwargs, hint in (
+        (
+            {"n_repeats": 10, "seed": 1},
+            "seed=1 gave exactly the importances of seed=0 on every model: the shuffles must come from the "
+            "seed you are given",
+        ),
+        (
+            {"n_repeats": 1, "seed": 0},
+            "n_repeats=1 gave exactly the importances of n_repeats=10 on every model: every repeat needs a "
+            "fresh shuffle, and the importance is the mean over them",
+        ),
+    ):
+        other = {case: rerun(case, **kwargs) for case in {case for case, _ in used}}
+        # "the same" up to rounding: distinct correct values differ by at least 1 / (n_repeats · rows)
+        if all(
+            other[case] is not None and abs(other[case][j] - first[case][j]) < 1e-9
+            for case, j in used
+        ):
+            raise Fail(hint)
     return (
         "permutation importance is the accuracy drop (baseline minus shuffled, averaged over repeats) when one column is "
-        "shuffled while the others stay intact; unused features score 0 and X is left unchanged"
+        "shuffled while the others stay intact; it keeps its sign when shuffling helps, unused features score 0, "
+        "the seed reproduces it, every repeat shuffles afresh, and X is left unchanged"
     )
 
 
@@ -519,7 +589,10 @@ def check_best_worker_count(fn):
             elif expected == max_workers:
                 hint = "is max_workers itself among the counts you try?"
             else:
-                hint = f"the step time with {got} workers is {times[got]:.4g} s, but {expected} workers take {times[expected]:.4g} s"
+                hint = (
+                    f"the step time with {got} worker{'s' * (got != 1)} is {times[got]:.4g} s, "
+                    f"but with {expected} worker{'s' * (expected != 1)} it is {times[expected]:.4g} s"
+                )
             raise Fail(f"for {what} {args}, the best count is {expected}, got {got}: {hint}")
     return (
         "best_worker_count tries every count from 1 to max_workers, returns the one with the shortest step, "

@@ -657,6 +657,171 @@ def best_with_numpy(compute_s, n_params, max_workers, bandwidth_gbit_s, latency_
     return int(p[np.argmin(t)])
 
 
+# ---------------------------------------------------------------- added in review
+def conv_ceil_formula(height, width, in_channels, out_channels, kernel_size, stride=1, padding=0):
+    """RIGHT: counts window positions with a ceiling, ceil((n + 2p - k + 1) / s), the same number."""
+
+    def size(n):
+        return math.ceil((n + 2 * padding - kernel_size + 1) / stride)
+
+    return (out_channels, size(height), size(width)), out_channels * (
+        in_channels * kernel_size**2 + 1
+    )
+
+
+def attention_casts_to_float32(q, k, v, mask=None):
+    """Converts the inputs to float32 with .float(), so a float64 caller gets less precise output."""
+    q, k, v = q.float(), k.float(), v.float()
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    return scores.softmax(-1) @ v
+
+
+def attention_where_einsum(q, k, v, mask=None):
+    """RIGHT: einsum for both products, torch.where for the mask, a hand-written stable softmax."""
+    import torch
+
+    scores = torch.einsum("...qd,...kd->...qk", q, k) * q.shape[-1] ** -0.5
+    if mask is not None:
+        scores = torch.where(mask, scores, torch.tensor(-math.inf, dtype=scores.dtype))
+    weights = torch.exp(scores - scores.amax(-1, keepdim=True))
+    return torch.einsum("...qk,...kv->...qv", weights / weights.sum(-1, keepdim=True), v)
+
+
+def q_argmax_lookahead(Q, state, action, reward, next_state, terminated, alpha, gamma):
+    """Looks ahead to the index of the best next action (argmax) instead of its value (max)."""
+    new = Q.copy()
+    target = reward + (0.0 if terminated else gamma * Q[next_state].argmax())
+    new[state, action] += alpha * (target - Q[state, action])
+    return new
+
+
+def q_two_step_on_updated_table(Q, state, action, reward, next_state, terminated, alpha, gamma):
+    """Shrinks Q[s, a] first and then looks ahead in the changed table, wrong when next_state == state."""
+    new = Q.copy()
+    new[state, action] *= 1 - alpha
+    new[state, action] += alpha * (reward + (0.0 if terminated else gamma * new[next_state].max()))
+    return new
+
+
+def q_not_terminated_factor(Q, state, action, reward, next_state, terminated, alpha, gamma):
+    """RIGHT: multiplies the look-ahead by (1 - terminated) instead of branching."""
+    new = Q.copy()
+    new[state, action] = Q[state, action] + alpha * (
+        reward + gamma * np.max(Q[next_state]) * (1 - terminated) - Q[state, action]
+    )
+    return new
+
+
+def _shuffled_accuracies(predict, X, y, j, rng, n_repeats):
+    scores = []
+    for _ in range(n_repeats):
+        Xs = X.copy()
+        Xs[:, j] = rng.permutation(Xs[:, j])
+        scores.append(_accuracy(predict, Xs, y))
+    return scores
+
+
+def importance_one_shuffle(predict, X, y, *, n_repeats, seed):
+    """Ignores n_repeats: one shuffle per column."""
+    rng = np.random.default_rng(seed)
+    base = _accuracy(predict, X, y)
+    return np.array(
+        [base - _shuffled_accuracies(predict, X, y, j, rng, 1)[0] for j in range(X.shape[1])]
+    )
+
+
+def importance_reseeds_every_repeat(predict, X, y, *, n_repeats, seed):
+    """Makes a new generator from `seed` inside the repeat loop, so every repeat is the same shuffle."""
+    base = _accuracy(predict, X, y)
+    out = np.zeros(X.shape[1])
+    for j in range(X.shape[1]):
+        scores = [
+            _shuffled_accuracies(predict, X, y, j, np.random.default_rng(seed), 1)[0]
+            for _ in range(n_repeats)
+        ]
+        out[j] = base - np.mean(scores)
+    return out
+
+
+def importance_global_random_state(predict, X, y, *, n_repeats, seed):
+    """Ignores `seed` and shuffles with np.random.shuffle, so two runs differ."""
+    base = _accuracy(predict, X, y)
+    out = np.zeros(X.shape[1])
+    for j in range(X.shape[1]):
+        scores = []
+        for _ in range(n_repeats):
+            Xs = X.copy()
+            np.random.shuffle(Xs[:, j])
+            scores.append(_accuracy(predict, Xs, y))
+        out[j] = base - np.mean(scores)
+    return out
+
+
+def importance_fixed_seed(predict, X, y, *, n_repeats, seed):
+    """Hard-codes seed 42 and ignores the `seed` argument."""
+    rng = np.random.default_rng(42)
+    base = _accuracy(predict, X, y)
+    return np.array(
+        [
+            base - np.mean(_shuffled_accuracies(predict, X, y, j, rng, n_repeats))
+            for j in range(X.shape[1])
+        ]
+    )
+
+
+def importance_absolute(predict, X, y, *, n_repeats, seed):
+    """Takes the absolute value, so a feature whose shuffling helps looks important."""
+    rng = np.random.default_rng(seed)
+    base = _accuracy(predict, X, y)
+    return np.array(
+        [
+            abs(base - np.mean(_shuffled_accuracies(predict, X, y, j, rng, n_repeats)))
+            for j in range(X.shape[1])
+        ]
+    )
+
+
+def importance_clipped_at_zero(predict, X, y, *, n_repeats, seed):
+    """Clips negative importances to 0, hiding a feature the model reads backwards."""
+    rng = np.random.default_rng(seed)
+    base = _accuracy(predict, X, y)
+    return np.maximum(
+        0.0,
+        [
+            base - np.mean(_shuffled_accuracies(predict, X, y, j, rng, n_repeats))
+            for j in range(X.shape[1])
+        ],
+    )
+
+
+def importance_view_shuffled_and_restored(predict, X, y, *, n_repeats, seed):
+    """RIGHT: shuffles X's own column in place with rng.shuffle, then puts the saved column back."""
+    rng = np.random.default_rng(seed)
+    base = _accuracy(predict, X, y)
+    out = []
+    for j in range(X.shape[1]):
+        saved, drops = X[:, j].copy(), []
+        for _ in range(n_repeats):
+            rng.shuffle(X[:, j])
+            drops.append(base - _accuracy(predict, X, y))
+            X[:, j] = saved
+        out.append(sum(drops) / n_repeats)
+    return out
+
+
+def best_stops_at_first_increase(compute_s, n_params, max_workers, bandwidth_gbit_s, latency_s):
+    """RIGHT: walks up from 1 worker and stops when one more is not faster (the step time is
+    a/p + b·p + c, so it has a single minimum)."""
+    p = 1
+    while p < max_workers and _step(
+        compute_s, n_params, p + 1, bandwidth_gbit_s, latency_s
+    ) < _step(compute_s, n_params, p, bandwidth_gbit_s, latency_s):
+        p += 1
+    return p
+
+
 WRONG = {
     "check_conv2d_output": [
         conv_forgets_bias,
@@ -686,6 +851,7 @@ WRONG = {
         attention_returns_pair,
         attention_in_place,
         attention_never_returns,
+        attention_casts_to_float32,
     ],
     "check_q_update": [
         q_bootstraps_on_terminal,
@@ -698,6 +864,8 @@ WRONG = {
         q_in_place,
         q_returns_value,
         q_never_returns,
+        q_argmax_lookahead,
+        q_two_step_on_updated_table,
     ],
     "check_permutation_importance": [
         importance_sign_flipped,
@@ -709,6 +877,12 @@ WRONG = {
         importance_in_place,
         importance_random_values,
         importance_never_returns,
+        importance_one_shuffle,
+        importance_reseeds_every_repeat,
+        importance_global_random_state,
+        importance_fixed_seed,
+        importance_absolute,
+        importance_clipped_at_zero,
     ],
     "check_step_seconds": [
         step_bits_as_bytes,
@@ -733,10 +907,13 @@ WRONG = {
 }
 
 RIGHT = {
-    "check_conv2d_output": [conv_by_sliding, conv_with_torch],
-    "check_attention": [attention_explicit_loops],
-    "check_q_update": [q_weighted_average],
-    "check_permutation_importance": [importance_by_index_permutation],
+    "check_conv2d_output": [conv_by_sliding, conv_with_torch, conv_ceil_formula],
+    "check_attention": [attention_explicit_loops, attention_where_einsum],
+    "check_q_update": [q_weighted_average, q_not_terminated_factor],
+    "check_permutation_importance": [
+        importance_by_index_permutation,
+        importance_view_shuffled_and_restored,
+    ],
     "check_step_seconds": [step_as_bandwidth_and_latency_terms],
-    "check_best_worker_count": [best_with_numpy],
+    "check_best_worker_count": [best_with_numpy, best_stops_at_first_increase],
 }
