@@ -183,3 +183,22 @@ def test_shap_values_add_up_to_the_prediction():
     assert "equal within 1e-6 g: True" in text
     contributions = [float(v) for v in re.findall(r"^\s+\w+\s+([+-]\d+) g$", text, re.M)]
     assert len(contributions) == 5 and sum(contributions) < 0, "the prose says lighter than average"
+
+
+def test_the_reverser_attends_to_the_mirrored_position():
+    text = stored_text("attention-map")
+    weight = float(re.search(r"input position 7 − i: (\d\.\d+)", text).group(1))
+    assert weight >= 0.9, "the prose says nearly all the weight goes to position 7 − i"
+
+
+def test_the_forest_splits_more_often_on_the_noisy_copy():
+    text = stored_text("grouped-permutation")
+    real, real_values, copy, copy_values = (
+        int(v.replace(",", ""))
+        for v in re.search(
+            r"flipper_length_mm ([\d,]+) \((\d+) distinct values\), flipper_copy_mm ([\d,]+) \((\d+) distinct",
+            text,
+        ).groups()
+    )
+    assert copy >= 1.5 * real, "the prose says the forest splits on the copy about twice as often"
+    assert copy_values > 3 * real_values, "the prose says the copy has many more distinct values"
