@@ -69,7 +69,12 @@ def check_lag_features(fn):
     empty = call(fn, series, [])
     if not isinstance(empty, pd.DataFrame) or empty.shape != (len(series), 0):
         raise Fail(
-            f"lag_features(series, []) should be a DataFrame with {len(series)} rows and no columns, got {short(empty)}"
+            f"lag_features(series, []) should be a DataFrame with {len(series)} rows and no columns, got "
+            + (
+                f"a DataFrame of shape {empty.shape}"
+                if isinstance(empty, pd.DataFrame)
+                else short(empty)
+            )
         )
     return "lag_features shifts each column k rows into the past (no look-ahead), keeps every row and the index, names and orders the columns, and leaves the series unchanged"
 
@@ -131,8 +136,8 @@ def check_lstm_cell_step(fn):
             raise Fail(
                 f"lstm_cell_step changed one of its inputs ({what}); compute new arrays instead"
             )
-        if not isinstance(got, tuple) or len(got) != 2:
-            raise Fail(f"lstm_cell_step should return a tuple (h_new, c_new), got {short(got)}")
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Fail(f"lstm_cell_step should return a pair (h_new, c_new), got {short(got)}")
         h_got, c_got = (np.asarray(v, dtype=float) for v in got)
         h_ref, c_ref = _torch_cell(*args)
         if h_got.shape != h_ref.shape or c_got.shape != c_ref.shape:
@@ -152,7 +157,8 @@ def check_lstm_cell_step(fn):
         if not np.allclose(c_got, c_ref, atol=1e-9):
             raise Fail(
                 f"for {what}, c_new differs from nn.LSTMCell's by up to {np.abs(c_got - c_ref).max():.3g}: "
-                "check both bias vectors, the activation of each gate, and how the old c and the candidate are combined"
+                "check the order of the four gate blocks, both bias vectors, the activation of each gate, "
+                "and how the old c and the candidate are combined"
             )
         raise Fail(
             f"for {what}, c_new matches nn.LSTMCell but h_new differs by up to {np.abs(h_got - h_ref).max():.3g}: "
@@ -214,18 +220,19 @@ def check_forward_in_chunks(fn):
             raise Fail(
                 f"for {what}, the outputs carry no autograd graph, so nothing could be trained from them; run the LSTM with gradients on"
             )
-        outputs[:, -1].sum().backward()
-        last_start = (length - 1) // chunk * chunk
-        if x_in.grad is None or x_in.grad[:, last_start:].abs().max() == 0:
-            raise Fail(
-                f"for {what}, no gradient reaches the inputs of the last chunk from its own outputs: "
-                "cut the graph only between chunks, never between a chunk's inputs and its outputs"
+        for start in range(0, length, chunk):
+            end = min(start + chunk, length)
+            (grad,) = torch.autograd.grad(
+                outputs[:, end - 1].sum(), x_in, retain_graph=True, allow_unused=True
             )
-        if length > chunk:
-            earlier = x_in.grad[:, :last_start]
-            if earlier.abs().max() > 0:
+            if grad is None or grad[:, start:end].abs().max() == 0:
                 raise Fail(
-                    f"for {what}, the loss of the last chunk sends gradient back into earlier chunks: "
+                    f"for {what}, no gradient reaches the inputs of the chunk at steps {start}-{end - 1} from its own outputs: "
+                    "cut the graph only between chunks, never between a chunk's inputs and its outputs"
+                )
+            if start > 0 and grad[:, :start].abs().max() > 0:
+                raise Fail(
+                    f"for {what}, the outputs of the chunk starting at step {start} send gradient back into earlier chunks: "
                     "cut the graph at each chunk boundary while keeping the state's values"
                 )
     return "forward_in_chunks equals one full forward pass (state carried across chunks, last short chunk included), returns the final (h, c), and cuts the graph at every chunk boundary"
@@ -304,7 +311,17 @@ def check_handle_request(fn):
         raise Fail(
             f"after one request from ana, the store should hold one key, 'ana', got {sorted(other)}"
         )
-    return "handle_request forecasts the mean of each user's last three values, keeps users apart, and keeps all its state (as JSON) in the store, so any replica can answer any request"
+    sizes = []
+    for n in range(1, 41):
+        call(fn, other, "ana", 7.0)
+        if n in (10, 40):
+            sizes.append(len(json.dumps(other["ana"])))
+    if sizes[1] > sizes[0]:
+        raise Fail(
+            f"after 10 more requests from ana the store held {sizes[0]} characters for her, after 40 it held {sizes[1]}: "
+            "the state grows with every request; keep only what the next forecast needs"
+        )
+    return "handle_request forecasts the mean of each user's last three values, keeps users apart, and keeps all its state (as JSON, bounded in size) in the store, so any replica can answer any request"
 
 
 # ---------------------------------------------------------------- Exercise 5: choose a design
@@ -346,6 +363,30 @@ SCENARIOS = [
             can_lose_state=False,
         ),
         ("window", "none"),
+    ),
+    (
+        "event counts where the window would also fit",
+        dict(
+            order_matters=False,
+            dependency_steps=10,
+            max_window=30,
+            state_bytes=256,
+            max_request_bytes=10_000,
+            can_lose_state=True,
+        ),
+        ("bag", "none"),
+    ),
+    (
+        "dependency one step longer than the window",
+        dict(
+            order_matters=True,
+            dependency_steps=31,
+            max_window=30,
+            state_bytes=256,
+            max_request_bytes=10_000,
+            can_lose_state=False,
+        ),
+        ("stateful", "request"),
     ),
     (
         "keyboard next-word suggestions",
@@ -413,7 +454,9 @@ def check_choose_design(fn):
             )
         if got[0] != want[0]:
             raise Fail(
-                f"for '{description}' ({short(scenario)}) the model should be {want[0]!r}, got {got[0]!r}: "
+                f"for '{description}' (order matters: {scenario['order_matters']}, longest dependency "
+                f"{scenario['dependency_steps']} steps, affordable window {scenario['max_window']}) "
+                f"the model should be {want[0]!r}, got {got[0]!r}: "
                 "ask first whether order matters, then whether the longest dependency fits in the affordable window"
             )
         if got[1] != want[1]:

@@ -406,6 +406,51 @@ def design_strict_request_size(scenario):
     )
 
 
+def chunks_detach_last_boundary_only(lstm, x, chunk):
+    """Cuts the graph only before the last chunk, so earlier chunks still send gradient into each other."""
+    starts = list(range(0, x.shape[1], chunk))
+    state, outputs = None, []
+    for start in starts:
+        if start == starts[-1] and state is not None:
+            state = tuple(s.detach() for s in state)
+        out, state = lstm(x[:, start : start + chunk], state)
+        outputs.append(out)
+    return torch.cat(outputs, dim=1), tuple(s.detach() for s in state)
+
+
+def handle_keeps_whole_history(store, user, value):
+    """Stores every value ever sent and averages the last three: the state grows with every request."""
+    history = store.get(user, []) + [float(value)]
+    store[user] = history
+    return float(np.mean(history[-3:]))
+
+
+def design_window_before_order(scenario):
+    """Asks about the window before asking whether order matters, so an order-free task gets a window."""
+    if scenario["dependency_steps"] <= scenario["max_window"]:
+        return "window", "none"
+    if not scenario["order_matters"]:
+        return "bag", "none"
+    if scenario["can_lose_state"]:
+        return "stateful", "sticky"
+    if scenario["state_bytes"] <= scenario["max_request_bytes"]:
+        return "stateful", "request"
+    return "stateful", "store"
+
+
+def design_window_one_short(scenario):
+    """Off by one the other way: counts a window one step shorter than the dependency as enough."""
+    if not scenario["order_matters"]:
+        return "bag", "none"
+    if scenario["dependency_steps"] - 1 <= scenario["max_window"]:
+        return "window", "none"
+    if scenario["can_lose_state"]:
+        return "stateful", "sticky"
+    if scenario["state_bytes"] <= scenario["max_request_bytes"]:
+        return "stateful", "request"
+    return "stateful", "store"
+
+
 def design_returns_list(scenario):
     """Returns a list instead of a (model, placement) tuple."""
     if not scenario["order_matters"]:
@@ -450,6 +495,7 @@ WRONG = {
         chunks_detach_outputs,
         chunks_detach_inputs,
         chunks_overlap,
+        chunks_detach_last_boundary_only,
         loops_forever,
     ],
     "check_handle_request": [
@@ -461,6 +507,7 @@ WRONG = {
         handle_excludes_current,
         handle_one_key,
         handle_divides_by_three,
+        handle_keeps_whole_history,
         loops_forever,
     ],
     "check_choose_design": [
@@ -473,6 +520,8 @@ WRONG = {
         design_store_always,
         design_strict_request_size,
         design_returns_list,
+        design_window_before_order,
+        design_window_one_short,
         loops_forever,
     ],
 }
@@ -518,6 +567,30 @@ def handle_with_sum_and_count(store, user, value):
     return float(np.mean(history))
 
 
+def lag_by_date_shift(series, lags):
+    """Shifts the dates by k days and lines them up with the index again (a daily series)."""
+    return pd.DataFrame({f"lag_{k}": series.shift(k, freq="D") for k in lags}, index=series.index)
+
+
+def cell_returns_list(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    """Computes the gates as W @ x.T, one column per row of the batch, and returns a list [h, c]."""
+    gates = (W_ih @ x.T + W_hh @ h.T).T + b_ih + b_hh
+    hidden = h.shape[1]
+    i, f, g, o = (gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
+    c_new = 1 / (1 + np.exp(-f)) * c + 1 / (1 + np.exp(-i)) * np.tanh(g)
+    return [1 / (1 + np.exp(-o)) * np.tanh(c_new), c_new]
+
+
+def handle_with_deque(store, user, value):
+    """Keeps the last three in a deque and stores it as a list."""
+    from collections import deque
+
+    recent = deque(store.get(user, []), maxlen=3)
+    recent.append(value)
+    store[user] = list(recent)
+    return sum(recent) / len(recent)
+
+
 def design_by_table(scenario):
     if not scenario["order_matters"]:
         return ("bag", "none")
@@ -532,9 +605,9 @@ def design_by_table(scenario):
 
 
 RIGHT = {
-    "check_lag_features": [lag_with_loop],
-    "check_lstm_cell_step": [cell_with_torch],
+    "check_lag_features": [lag_with_loop, lag_by_date_shift],
+    "check_lstm_cell_step": [cell_with_torch, cell_returns_list],
     "check_forward_in_chunks": [chunks_with_split],
-    "check_handle_request": [handle_with_sum_and_count],
+    "check_handle_request": [handle_with_sum_and_count, handle_with_deque],
     "check_choose_design": [design_by_table],
 }
