@@ -29,14 +29,18 @@ def check_psi_from_counts(fn):
         ([100, 200, 300, 400], [400, 300, 200, 100], "the same bins in reverse"),
         ([50, 50, 0, 100], [40, 40, 20, 100], "an empty bin in the reference"),
         ([30, 30, 40], [0, 50, 50], "an empty bin in the new batch"),
+        ([1, 29999, 30000], [30, 270, 300], "a reference share below the floor, but not zero"),
+        ([5, 495, 500], [0, 400, 600], "floor=0.01"),
     ]
     for expected, actual, what in cases:
-        got = call(fn, list(expected), list(actual))
+        floor = 0.01 if what == "floor=0.01" else None
+        extra = {} if floor is None else {"floor": floor}
+        got = call(fn, list(expected), list(actual), **extra)
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.floating)):
             raise Fail(
                 f"psi_from_counts should return a number, got {type(got).__name__} {short(got)}"
             )
-        want = _psi(expected, actual)
+        want = _psi(expected, actual, floor or 1e-4)
         if not math.isfinite(float(got)):
             raise Fail(
                 f"psi_from_counts({expected}, {actual}) ({what}) returned {got}: "
@@ -46,11 +50,12 @@ def check_psi_from_counts(fn):
             raise Fail(
                 f"psi_from_counts({expected}, {actual}) ({what}) should be {want:.6f}, got {float(got):.6f}; "
                 "check that both count vectors become shares of their own total, that the floor "
-                "applies to shares, and that you use the natural logarithm"
+                "applies to every share below it (not only to empty bins), that you use the `floor` "
+                "you were given, and that you use the natural logarithm"
             )
     return (
-        "psi_from_counts turns each count vector into shares, floors empty bins at 1e-4, "
-        "and sums (actual - expected) × ln(actual / expected)"
+        "psi_from_counts turns each count vector into shares, raises every share below `floor` "
+        "to it (1e-4 unless told otherwise), and sums (actual - expected) × ln(actual / expected)"
     )
 
 
@@ -117,26 +122,42 @@ def check_handle_events(fn):
             f"got {short(process.calls)}: the identity of an event is its bucket, key and eTag, "
             "remembered in `seen` between calls"
         )
+    plus = _record("incoming", "batches/line+3/hour-00.csv", "e4")  # a literal '+' arrives as %2B
+    process = _Recorder()
+    call(fn, [plus], process, set())
+    if process.calls != [("incoming", "batches/line+3/hour-00.csv")]:
+        raise Fail(
+            f"for the key 'batches/line+3/hour-00.csv', which arrives as {plus['s3']['object']['key']!r}, "
+            f"process was called with {short(process.calls)}: a '+' that is part of a key arrives "
+            "as %2B, a space as '+'; decode both in one step, so that neither becomes the other"
+        )
     seen, process = set(), _Recorder(fail_once_for="batches/line-2/hour-00.csv")
     try:
         call(fn, [a, b], process, seen)
     except Fail as exc:
-        if not isinstance(exc.__cause__, ConnectionError):
-            raise Fail(f"when process raises, let its exception through; instead: {exc}") from exc
+        if exc.__cause__ is None:  # out of time, not an exception from the answer
+            raise
     else:
         raise Fail(
             "when process raises (a throttled read), handle_events should let the exception "
             "through, so that the queue redelivers the event; it returned normally"
         )
-    call(fn, [b], process, seen)  # the redelivery
-    if process.calls != decoded:
+    call(fn, [a, b], process, seen)  # the queue redelivers the whole batch
+    if decoded[1] not in process.calls:
         raise Fail(
-            "process failed for one object and the event was redelivered, but the retry was "
+            "process failed for one object and the batch was redelivered, but the retry was "
             f"skipped (calls: {short(process.calls)}): mark an event as seen only after process succeeded"
         )
+    if process.calls != decoded:
+        raise Fail(
+            "process failed for the second of two objects and the queue redelivered both; the "
+            f"first had already succeeded, yet process was called again for it (calls: {short(process.calls)}): "
+            "remember each event as soon as its own processing succeeded, not at the end of the batch"
+        )
     return (
-        "handle_events decodes keys, processes each (bucket, key, eTag) once across calls, "
-        "processes overwritten objects again, and marks an event seen only after success"
+        "handle_events decodes keys ('+' and %2B alike), processes each (bucket, key, eTag) once "
+        "across calls, processes overwritten objects again, and marks each event seen as soon as, "
+        "and only after, it succeeded"
     )
 
 
@@ -164,18 +185,24 @@ def check_route_message(fn):
             "the fourth receive of 5 allowed, base 1 s",
         ),
         (("transient", 12), {"max_receives": 20}, "the 12th receive of 20 allowed"),
+        (("transient", 4), {}, "a receive beyond the last allowed one"),
     ]
     for args, kwargs, what in cases:
         got = call(fn, *args, **kwargs)
         want = _route(*args, **kwargs)
         if not isinstance(got, tuple) or len(got) != 2:
             raise Fail(f"route_message should return (action, delay_s), got {short(got)}")
+        if isinstance(got[1], (bool, np.bool_)) or not isinstance(got[1], (int, float, np.number)):
+            raise Fail(
+                f"route_message's delay_s should be a number of seconds, got {type(got[1]).__name__} "
+                f"{short(got[1])} in {short(got)}"
+            )
         if got[0] != want[0] or abs(float(got[1]) - want[1]) > 1e-9:
             shown = ", ".join([repr(a) for a in args] + [f"{k}={v}" for k, v in kwargs.items()])
             raise Fail(f"route_message({shown}) ({what}) should be {want}, got {short(got)}")
     return (
         "route_message deletes successes, dead-letters permanent errors at once and transient ones "
-        "on the last allowed receive, and retries with a doubling, capped delay"
+        "from the last allowed receive on, and retries with a doubling, capped delay in seconds"
     )
 
 

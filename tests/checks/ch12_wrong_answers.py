@@ -422,6 +422,82 @@ def choose_never_returns(null_scores, budget, candidates):
         pass
 
 
+# ---------------------------------------------------------------- found in review
+def psi_ignores_floor_argument(expected, actual, floor=1e-4):
+    """Hard-codes the floor at 1e-4 and ignores the `floor` argument."""
+    e = np.maximum(np.asarray(expected, float) / np.sum(expected), 1e-4)
+    a = np.maximum(np.asarray(actual, float) / np.sum(actual), 1e-4)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def psi_floors_only_empty_bins(expected, actual, floor=1e-4):
+    """Floors only shares that are exactly zero, not every share below the floor."""
+    e = np.asarray(expected, float) / np.sum(expected)
+    a = np.asarray(actual, float) / np.sum(actual)
+    e, a = np.where(e == 0, floor, e), np.where(a == 0, floor, a)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def events_unquote_then_plus(records, process, seen):
+    """Decodes %XX first and turns '+' into spaces afterwards: a literal '+' (%2B) becomes a space."""
+    done = []
+    for record in records:
+        bucket = record["s3"]["bucket"]["name"]
+        key = urllib.parse.unquote(record["s3"]["object"]["key"]).replace("+", " ")
+        identity = (bucket, key, record["s3"]["object"]["eTag"])
+        if identity in seen:
+            continue
+        process(bucket, key)
+        seen.add(identity)
+        done.append((bucket, key))
+    return done
+
+
+def events_mark_seen_after_batch(records, process, seen):
+    """Adds the batch's events to `seen` only after the whole batch succeeded: a redelivered batch repeats the successes."""
+    done, new = [], []
+    for record in records:
+        bucket = record["s3"]["bucket"]["name"]
+        key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+        identity = (bucket, key, record["s3"]["object"]["eTag"])
+        if identity in seen or identity in new:
+            continue
+        process(bucket, key)
+        new.append(identity)
+        done.append((bucket, key))
+    seen.update(new)
+    return done
+
+
+def route_dead_letters_only_at_limit(
+    error, receive_count, *, max_receives=3, base_delay_s=2.0, max_delay_s=900.0
+):
+    """Dead-letters a transient error only when receive_count equals max_receives, and retries beyond it."""
+    if error is None:
+        return ("delete", 0.0)
+    if error == "permanent" or receive_count == max_receives:
+        return ("dead-letter", 0.0)
+    return ("retry", min(base_delay_s * 2 ** (receive_count - 1), max_delay_s))
+
+
+def route_delay_as_text(error, receive_count, *, max_receives=3, base_delay_s=2.0, max_delay_s=900.0):
+    """Returns the delay as a string ("2.0") instead of a number of seconds."""
+    if error is None:
+        return ("delete", "0")
+    if error == "permanent" or receive_count >= max_receives:
+        return ("dead-letter", "0")
+    return ("retry", str(min(base_delay_s * 2 ** (receive_count - 1), max_delay_s)))
+
+
+def route_delay_none(error, receive_count, *, max_receives=3, base_delay_s=2.0, max_delay_s=900.0):
+    """Returns None as the delay of a message that is not retried."""
+    if error is None:
+        return ("delete", None)
+    if error == "permanent" or receive_count >= max_receives:
+        return ("dead-letter", None)
+    return ("retry", min(base_delay_s * 2 ** (receive_count - 1), max_delay_s))
+
+
 # ---------------------------------------------------------------- correct, written differently
 def psi_with_math(expected, actual, floor=1e-4):
     te, ta = sum(expected), sum(actual)
@@ -478,6 +554,73 @@ def choose_with_rates(null_scores, budget, candidates):
     return min(fitting) if fitting else None
 
 
+def psi_terms_swapped(expected, actual, floor=1e-4):
+    """(e - a) × ln(e / a) is the same number: PSI is symmetric."""
+    e = np.maximum(np.asarray(expected, float) / np.sum(expected), floor)
+    a = np.maximum(np.asarray(actual, float) / np.sum(actual), floor)
+    return float(np.sum((e - a) * np.log(e / a)))
+
+
+def events_wrap_error(records, process, seen):
+    """Raises its own exception (from the original): the queue redelivers all the same."""
+    done = []
+    for record in records:
+        bucket = record["s3"]["bucket"]["name"]
+        key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+        identity = (bucket, key, record["s3"]["object"]["eTag"])
+        if identity in seen:
+            continue
+        try:
+            process(bucket, key)
+        except Exception as exc:
+            raise RuntimeError(f"could not process {bucket}/{key}") from exc
+        seen.add(identity)
+        done.append((bucket, key))
+    return done
+
+
+def events_finish_batch_then_raise(records, process, seen):
+    """Processes the rest of the batch after a failure, then raises the first error."""
+    done, first_error = [], None
+    for record in records:
+        bucket = record["s3"]["bucket"]["name"]
+        key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+        identity = (bucket, key, record["s3"]["object"]["eTag"])
+        if identity in seen:
+            continue
+        try:
+            process(bucket, key)
+        except Exception as exc:
+            first_error = first_error or exc
+            continue
+        seen.add(identity)
+        done.append((bucket, key))
+    if first_error is not None:
+        raise first_error
+    return done
+
+
+def trigger_skip_ahead(scores, threshold, cooldown):
+    """Jumps the index past the cool-down after each firing."""
+    fired, t = [], 0
+    while t < len(scores):
+        if scores[t] > threshold:
+            fired.append(t)
+            t += cooldown
+        t += 1
+    return fired
+
+
+def choose_scan_down(null_scores, budget, candidates):
+    """Scans from the highest candidate down and stops at the first that breaks the budget."""
+    best = None
+    for c in sorted(candidates, reverse=True):
+        if np.mean(np.asarray(null_scores) > c) > budget:
+            break
+        best = c
+    return best
+
+
 WRONG = {
     "check_psi_from_counts": [
         psi_raw_counts,
@@ -489,6 +632,8 @@ WRONG = {
         psi_log10,
         psi_absolute_difference,
         psi_returns_per_bin,
+        psi_ignores_floor_argument,
+        psi_floors_only_empty_bins,
     ],
     "check_handle_events": [
         events_raw_key,
@@ -500,6 +645,8 @@ WRONG = {
         events_mark_before_process,
         events_swallow_errors,
         events_returns_count,
+        events_unquote_then_plus,
+        events_mark_seen_after_batch,
     ],
     "check_route_message": [
         route_retries_permanent,
@@ -510,6 +657,9 @@ WRONG = {
         route_linear_backoff,
         route_ignores_max_receives,
         route_success_late_dead_letters,
+        route_dead_letters_only_at_limit,
+        route_delay_as_text,
+        route_delay_none,
     ],
     "check_trigger_points": [
         trigger_at_or_above,
@@ -540,9 +690,9 @@ for _check, _hang in {
     WRONG[_check].append(_hang)
 
 RIGHT = {
-    "check_psi_from_counts": [psi_with_math],
-    "check_handle_events": [events_with_dict],
+    "check_psi_from_counts": [psi_with_math, psi_terms_swapped],
+    "check_handle_events": [events_with_dict, events_wrap_error, events_finish_batch_then_raise],
     "check_route_message": [route_with_match],
-    "check_trigger_points": [trigger_with_countdown],
-    "check_choose_threshold": [choose_with_rates],
+    "check_trigger_points": [trigger_with_countdown, trigger_skip_ahead],
+    "check_choose_threshold": [choose_with_rates, choose_scan_down],
 }
