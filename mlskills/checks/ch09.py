@@ -11,8 +11,10 @@ from __future__ import annotations
 import ast
 import inspect
 import random
+import sys
 import textwrap
 import types
+from pathlib import Path
 
 import numpy as np
 
@@ -237,12 +239,21 @@ def check_retry(fn):
                 f"retry({attempts}, base_s={base}) on a function that always fails should sleep {want} seconds, "
                 f"it slept {short(sleeps)}"
             )
+        # a second call of the same decorated function gets all its attempts and waits again
+        _run("a second call of the decorated function", give_up)
+        if flaky.calls != 2 * attempts or len(sleeps) != 2 * len(want) or not np.allclose(sleeps, want * 2):
+            raise Fail(
+                f"a second call of the same decorated function should again make {attempts} attempts and sleep {want}, "
+                f"it made {flaky.calls - attempts} and slept {short(sleeps[attempts - 1 :])}: keep the count of attempts "
+                "inside the wrapper, so that every call starts afresh"
+            )
     # does not retry errors that are not transient; honours retry_on
     base = 0.25
     for error, retry_on, should_retry in (
         (ValueError, (ConnectionError, TimeoutError), False),
         (KeyError, (KeyError,), True),
         (ConnectionError, (KeyError,), False),
+        (ConnectionResetError, (ConnectionError, TimeoutError), True),
     ):
         flaky, sleeps = _Flaky(1, error), []
         wrapped = _decorate(fn, flaky, 3, base, sleeps, retry_on=retry_on)
@@ -256,8 +267,10 @@ def check_retry(fn):
         result = _run("the decorated function", once)
         names = tuple(e.__name__ for e in retry_on)
         if should_retry and (result != 2 or flaky.calls != 2):
+            parent = next((e for e in retry_on if e is not error and issubclass(error, e)), None)
+            kind = f" (it is a kind of {parent.__name__})" if parent else ""
             raise Fail(
-                f"with retry_on={names}, a {error.__name__} should be retried: expected 2 calls and the value 2, "
+                f"with retry_on={names}, a {error.__name__}{kind} should be retried: expected 2 calls and the value 2, "
                 f"got {flaky.calls} call(s) and {short(result)}"
             )
         if not should_retry and (result != "raised" or flaky.calls != 1 or sleeps):
@@ -276,7 +289,7 @@ def check_retry(fn):
         )
     return (
         "retry returns the value, waits base_s·2^r between attempts via sleep, re-raises the last error after "
-        "`attempts` calls, retries only retry_on, and keeps the name and docstring"
+        "`attempts` calls (counted afresh on every call), retries only retry_on and its subclasses, and keeps the name and docstring"
     )
 
 
@@ -446,6 +459,44 @@ def _row_loop(fn) -> str | None:
     return None
 
 
+_LIBRARY_PREFIXES = tuple(
+    str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix, Path(__file__).resolve().parents[1]}
+)
+
+
+def _python_lines(fn, X, C) -> int:
+    """How many lines of Python outside the libraries fn(X, C) runs (the learner's own code)."""
+    count = 0
+
+    def local(frame, event, arg):  # noqa: ARG001 - the signature sys.settrace requires
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def tracer(frame, event, arg):  # noqa: ARG001
+        filename = frame.f_code.co_filename
+        if filename.startswith("<frozen") or str(Path(filename).resolve()).startswith(_LIBRARY_PREFIXES):
+            return None
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        fn(X, C)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def _lines_per_row(fn) -> float:
+    """Extra lines of the learner's Python run per extra row of X (0 for broadcasting code)."""
+    rng = np.random.default_rng(5)
+    C = rng.normal(size=(3, 2))
+    small, large = rng.normal(size=(4, 2)), rng.normal(size=(68, 2))
+    return (call(_python_lines, fn, large, C) - call(_python_lines, fn, small, C)) / 64
+
+
 @check(budget_s=BUDGET_S)
 def check_nearest_centroid_numpy(fn):
     rng = np.random.default_rng(9)
@@ -498,10 +549,12 @@ def check_nearest_centroid_numpy(fn):
             raise Fail(
                 f"for {what}, row {i} should have squared distance {want_d[i]:.6g} to its nearest centroid, got {distances[i]:.6g}"
             )
-    loop = _row_loop(fn)
-    if loop:
+    per_row = _lines_per_row(fn)
+    if per_row >= 0.5:
+        loop = _row_loop(fn) or "a Python loop over the rows of X"
         raise Fail(
-            f"the results are right, but the function uses {loop}: let NumPy broadcast over the rows instead"
+            f"the results are right, but the function uses {loop}: your own Python code runs about "
+            f"{per_row:.0f} more line(s) for every extra row; let NumPy broadcast over the rows instead"
         )
     return (
         "nearest_centroid_numpy matches the loop's labels (ties to the lowest index) and squared distances on 9 inputs, "
@@ -509,18 +562,37 @@ def check_nearest_centroid_numpy(fn):
     )
 
 
-# ---------------------------------------------------------------- Exercise 5: circuit breaker
+# ---------------------------------------------------------------- Exercise 6: circuit breaker
 class _Dependency:
-    """A fake feature service: ``healthy`` decides whether a call succeeds."""
+    """A fake feature service: ``healthy`` decides whether a call succeeds.
+
+    A failing call raises a different kind of error each time (refused, timed out, a bad
+    reply), as a real dependency does: a breaker counts them all.
+    """
+
+    ERRORS = (
+        (ConnectionError, "feature service down"),
+        (TimeoutError, "no reply within the timeout"),
+        (ValueError, "reply is not valid JSON"),
+    )
 
     def __init__(self):
-        self.healthy, self.calls = True, 0
+        self.healthy, self.calls, self.failures = True, 0, 0
 
     def __call__(self, x):
         self.calls += 1
         if not self.healthy:
-            raise ConnectionError("feature service down")
+            self.failures += 1
+            error, message = self.ERRORS[(self.failures - 1) % len(self.ERRORS)]
+            raise error(message)
         return x * 10
+
+
+class _Escaped:
+    """The dependency's exception came out of the learner's guarded function."""
+
+    def __init__(self, error: Exception):
+        self.error = error
 
 
 def _fallback(x):
@@ -545,7 +617,21 @@ def check_make_breaker(fn):
             raise Fail(f"make_breaker should return a function, got {short(guarded)}")
 
         def use(x, guarded=guarded):
-            return _run(f"guarded({x})", lambda: guarded(x))
+            def attempt():
+                try:
+                    return guarded(x)
+                except Exception as exc:
+                    if (type(exc), str(exc)) in _Dependency.ERRORS:  # the dependency's own error
+                        return _Escaped(exc)
+                    raise
+
+            got = _run(f"guarded({x})", attempt)
+            if isinstance(got, _Escaped):
+                raise Fail(
+                    f"the dependency raised {type(got.error).__name__} and guarded({x}) let it reach the caller: "
+                    f"any exception from fn should give fallback({x}) and count as a failure"
+                )
+            return got
 
         setting = f"failure_threshold={threshold}"
         first = use(4)
@@ -622,7 +708,8 @@ def check_make_breaker(fn):
                 f"the dependency, {dep.calls - calls_before} did"
             )
     return (
-        "make_breaker passes calls through while healthy, opens after exactly failure_threshold consecutive failures, "
+        "make_breaker passes calls through while healthy, opens after exactly failure_threshold consecutive failures "
+        "(of any exception type), "
         "answers with the fallback while open, makes one trial after reset_after_s on the given clock, "
         "closes on success and reopens on failure"
     )
@@ -646,6 +733,9 @@ def total(values, model, other):
 class Pipeline:
     def run(self, x):
         return [old_scale(v) for v in self.model.scaler.fit_transform(x)]
+
+    def score(self, model, x):
+        return old_scale(np.product(x)) + model.scaler.fit_transform(x)
 """
 _CALLS_TARGETS = {"np.product", "old_scale", "model.scaler.fit_transform"}
 _CALLS_EXPECTED = [
@@ -656,6 +746,9 @@ _CALLS_EXPECTED = [
     (12, "model.scaler.fit_transform"),
     (12, "old_scale"),
     (17, "old_scale"),
+    (20, "old_scale"),
+    (20, "np.product"),
+    (20, "model.scaler.fit_transform"),
 ]
 
 
@@ -679,9 +772,11 @@ def check_find_calls(fn):
     expected = _CALLS_EXPECTED
     if got == expected:
         pass
-    elif sorted(got) == expected:
+    elif sorted(got) == sorted(expected):
+        line = next(g[0] for g, e in zip(got, expected, strict=True) if g != e)
         raise Fail(
-            f"the calls are right but not in source order: expected {short(expected)}, got {short(got)}; "
+            f"the calls are right but not in source order: on line {line} expected "
+            f"{short([e for e in expected if e[0] == line])}, got {short([g for g in got if g[0] == line])}; "
             "sort by line, then by position in the line"
         )
     else:
@@ -720,6 +815,7 @@ def check_find_calls(fn):
                 11: "look inside the arguments of other calls too",
                 12: "a target can be a plain name or a longer dotted name",
                 17: "look inside functions, classes and comprehensions, not only top-level statements",
+                20: "look inside the arguments of other calls too",
             }
             reasons = sorted({hint[line] for line, _ in missing if line in hint})
             raise Fail(

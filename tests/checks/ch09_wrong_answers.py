@@ -1160,6 +1160,170 @@ def make_breaker_class(fn, *, failure_threshold, reset_after_s, clock, fallback)
     )
 
 
+# ---------------------------------------------------------------- added by the chapter review
+def retry_exact_type(attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep):
+    """Compares type(exc) with retry_on exactly, so a subclass (ConnectionResetError) is not retried."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for r in range(attempts):
+                try:
+                    return fn(*args, **kwargs)
+                except Exception as exc:
+                    if type(exc) not in retry_on or r == attempts - 1:
+                        raise
+                    sleep(base_s * 2**r)
+
+        return wrapper
+
+    return decorate
+
+
+def retry_shared_counter(attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep):
+    """Keeps the attempt count in the decorator, so a second call has no attempts left."""
+
+    def decorate(fn):
+        state = {"failed": 0}
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            while True:
+                try:
+                    return fn(*args, **kwargs)
+                except retry_on:
+                    state["failed"] += 1
+                    if state["failed"] >= attempts:
+                        raise
+                    sleep(base_s * 2 ** (state["failed"] - 1))
+
+        return wrapper
+
+    return decorate
+
+
+def retry_while_doubling(attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep):
+    """Right: a while loop that doubles the delay and re-raises with `raise exc`."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            delay, left = base_s, attempts
+            while True:
+                left -= 1
+                try:
+                    return fn(*args, **kwargs)
+                except retry_on as exc:
+                    if not left:
+                        raise exc
+                    sleep(delay)
+                    delay *= 2
+
+        return wrapper
+
+    return decorate
+
+
+@contextlib.contextmanager
+def seeded_dict_state(seed):
+    """Right: NumPy's state saved as a dict with get_state(legacy=False)."""
+    python_state, numpy_state = random.getstate(), np.random.get_state(legacy=False)
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+def nc_loop_through_alias(X, C):
+    """Loops over the rows through an alias (n = len(X)), which a look at the loop's iterable misses."""
+    X, C = np.asarray(X, float), np.asarray(C, float)
+    n = len(X)
+    labels, distances = np.empty(n, np.int64), np.empty(n)
+    for i in range(n):
+        squared = ((X[i] - C) ** 2).sum(axis=1)
+        labels[i], distances[i] = squared.argmin(), squared.min()
+    return labels, distances
+
+
+def nc_comprehension_over_copy(X, C):
+    """Loops over the rows of a float copy of X in a list comprehension."""
+    rows, C = np.asarray(X, float), np.asarray(C, float)
+    squared = np.array([((row - C) ** 2).sum(axis=1) for row in rows]).reshape(len(rows), len(C))
+    return squared.argmin(axis=1), squared.min(axis=1)
+
+
+def nc_loop_over_columns(X, C):
+    """Right: accumulates the squared differences one column at a time (a loop over d, not over rows)."""
+    X, C = np.asarray(X, float), np.asarray(C, float)
+    squared = np.zeros((X.shape[0], C.shape[0]))
+    for t in range(X.shape[1]):
+        squared += (X[:, t, None] - C[None, :, t]) ** 2
+    labels = squared.argmin(axis=1)
+    return labels, squared[np.arange(len(X)), labels]
+
+
+def nc_einsum(X, C):
+    """Right: the squared distances with einsum and take_along_axis."""
+    X, C = np.asarray(X, float), np.asarray(C, float)
+    diff = X[:, None, :] - C[None, :, :]
+    squared = np.einsum("nkd,nkd->nk", diff, diff)
+    labels = np.argmin(squared, axis=1)
+    return labels, np.take_along_axis(squared, labels[:, None], axis=1)[:, 0]
+
+
+def calls_sorted_by_line_only(source, targets):
+    """Sorts by line only, so calls on one line stay in ast.walk's breadth-first order."""
+    found = [
+        (n.lineno, _dotted(n.func))
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call) and _dotted(n.func) in targets
+    ]
+    return sorted(found, key=lambda item: item[0])
+
+
+def breaker_catches_connection_errors_only(fn, *, failure_threshold, reset_after_s, clock, fallback):
+    """Catches only ConnectionError, so a timeout or a bad reply reaches the caller."""
+    state = {"failures": 0, "opened_at": None}
+
+    def guarded(x):
+        if state["opened_at"] is not None and clock() - state["opened_at"] < reset_after_s:
+            return fallback(x)
+        try:
+            result = fn(x)
+        except ConnectionError:
+            state["failures"] += 1
+            if state["opened_at"] is not None or state["failures"] >= failure_threshold:
+                state["opened_at"] = clock()
+            return fallback(x)
+        state["failures"], state["opened_at"] = 0, None
+        return result
+
+    return guarded
+
+
+def breaker_closure_dict(fn, *, failure_threshold, reset_after_s, clock, fallback):
+    """Right: a closure over a dict; the open time doubles as the state."""
+    state = {"failures": 0, "opened_at": None}
+
+    def guarded(x):
+        if state["opened_at"] is not None and clock() - state["opened_at"] < reset_after_s:
+            return fallback(x)
+        try:
+            result = fn(x)
+        except Exception:
+            state["failures"] += 1
+            if state["opened_at"] is not None or state["failures"] >= failure_threshold:
+                state["opened_at"] = clock()
+            return fallback(x)
+        state["failures"], state["opened_at"] = 0, None
+        return result
+
+    return guarded
+
+
 WRONG = {
     "check_seeded": [
         seeded_python_only,
@@ -1189,6 +1353,8 @@ WRONG = {
         retry_real_sleep,
         retry_sleeps_first,
         retry_never_returns,
+        retry_exact_type,
+        retry_shared_counter,
     ],
     "check_make_registry": [
         registry_shared_dict,
@@ -1219,6 +1385,8 @@ WRONG = {
         nc_row_loop,
         nc_apply_along_axis,
         nc_never_returns,
+        nc_loop_through_alias,
+        nc_comprehension_over_copy,
     ],
     "check_find_calls": [
         calls_text_search,
@@ -1232,6 +1400,7 @@ WRONG = {
         calls_deduplicated,
         calls_not_nested,
         calls_never_returns,
+        calls_sorted_by_line_only,
     ],
     "check_make_breaker": [
         breaker_opens_late,
@@ -1246,14 +1415,15 @@ WRONG = {
         breaker_fallback_without_argument,
         breaker_trial_success_keeps_open,
         breaker_never_returns,
+        breaker_catches_connection_errors_only,
     ],
 }
 
 RIGHT = {
-    "check_seeded": [SeededClass, seeded_with_exitstack],
-    "check_retry": [RetryClass],
+    "check_seeded": [SeededClass, seeded_with_exitstack, seeded_dict_state],
+    "check_retry": [RetryClass, retry_while_doubling],
     "check_make_registry": [registry_with_metaclass, registry_with_types_new_class],
-    "check_nearest_centroid_numpy": [nc_matmul_expansion, nc_loop_over_centroids],
+    "check_nearest_centroid_numpy": [nc_matmul_expansion, nc_loop_over_centroids, nc_loop_over_columns, nc_einsum],
     "check_find_calls": [calls_with_unparse, calls_with_visitor],
-    "check_make_breaker": [make_breaker_class],
+    "check_make_breaker": [make_breaker_class, breaker_closure_dict],
 }
