@@ -1,7 +1,7 @@
 """Compile a small C function with the system compiler and call it from Python (Chapter 9).
 
 :func:`build` writes the C source to a temporary folder, compiles it into a shared
-library with ``cc -O2 -shared -fPIC`` and loads it with :mod:`ctypes`. The folder is
+library with ``cc -O2 -ffp-contract=off -shared -fPIC`` and loads it with :mod:`ctypes`. The folder is
 deleted as soon as the library is loaded (Linux and macOS keep the loaded code mapped), so
 nothing is left in the repository and no path is ever printed.
 
@@ -64,12 +64,17 @@ def compiler() -> str:
     raise CompilerNotFound("no C compiler found on PATH: install gcc (Debian: apt-get install gcc)")
 
 
-def build(source: str, name: str = "kernel", flags: tuple[str, ...] = ("-O2",)) -> ctypes.CDLL:
+def build(
+    source: str, name: str = "kernel", flags: tuple[str, ...] = ("-O2", "-ffp-contract=off")
+) -> ctypes.CDLL:
     """Compile ``source`` into a shared library in a temporary folder and load it.
 
     ``flags`` are passed to the compiler. The default ``-O2`` gives code that runs on any
     CPU of the same architecture (no ``-march=native``) and keeps IEEE arithmetic (no
-    ``-ffast-math``), so results match a straightforward loop bit for bit.
+    ``-ffast-math``). ``-ffp-contract=off`` forbids fusing ``s += a * b`` into one
+    fused multiply-add: GCC and Clang (14 and later) do that by default where the base
+    instruction set has FMA (ARM64), which rounds once instead of twice and changes the last
+    bits. With both, results match a straightforward loop bit for bit on any CPU.
     """
     with tempfile.TemporaryDirectory(prefix="ch09-c-") as folder:
         c_file, library = Path(folder) / f"{name}.c", Path(folder) / f"lib{name}.so"

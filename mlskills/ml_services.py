@@ -92,6 +92,8 @@ class CircuitBreaker:
     - **open**: calls are not made, the fallback is returned at once; after
       ``reset_after_s`` seconds the next call is a trial (**half-open**);
     - **half-open**: one trial call; success closes the breaker, failure opens it again.
+      Other calls that arrive while the trial runs get the fallback ("circuit half-open"),
+      so a recovering service sees one request, not every waiting one at once.
 
     ``clock`` returns seconds (``time.monotonic``); tests pass a fake one.
     """
@@ -107,18 +109,22 @@ class CircuitBreaker:
 
     def call(self, fn: Callable[[], object], fallback: Callable[[str], object]):
         with self._lock:
+            if self.state == "half-open":  # the one trial call is still running
+                return fallback("circuit half-open")
             if self.state == "open":
                 if self.clock() - self.opened_at < self.reset_after_s:
                     return fallback("circuit open")
-                self.state = "half-open"
+                self.state = "half-open"  # this call is the trial
             self.calls_made += 1
         try:
             result = fn()
-        except Exception as exc:  # any failure of the dependency counts
+        except BaseException as exc:  # any failure of the dependency counts
             with self._lock:
                 self.failures += 1
                 if self.state == "half-open" or self.failures >= self.failure_threshold:
                     self.state, self.opened_at = "open", self.clock()
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt, SystemExit: counted, never swallowed
             return fallback(type(exc).__name__)
         with self._lock:
             self.state, self.failures = "closed", 0

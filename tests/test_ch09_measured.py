@@ -272,3 +272,40 @@ def test_the_circuit_breaker_closes_after_a_successful_trial():
     healthy["up"] = True
     assert breaker.call(dependency, fallback) == "answer"
     assert (breaker.state, breaker.failures, breaker.calls_made) == ("closed", 0, 3)
+
+
+def test_a_half_open_breaker_lets_one_trial_through_and_answers_the_rest_with_the_fallback():
+    clock = measure.FakeClock()
+    breaker = ml_services.CircuitBreaker(failure_threshold=1, reset_after_s=5.0, clock=clock)
+    seen = []
+
+    def fallback(reason):
+        return f"fallback: {reason}"
+
+    def down():
+        raise ConnectionError("down")
+
+    def trial():
+        # a second request arrives while the trial is still running
+        seen.append(breaker.call(lambda: "answer", fallback))
+        return "answer"
+
+    assert breaker.call(down, fallback) == "fallback: ConnectionError"
+    clock.advance(5.0)
+    assert breaker.call(trial, fallback) == "answer"
+    assert seen == ["fallback: circuit half-open"]
+    assert (breaker.state, breaker.calls_made) == ("closed", 2)
+
+
+def test_an_interrupted_trial_reopens_the_breaker_and_is_not_swallowed():
+    clock = measure.FakeClock()
+    breaker = ml_services.CircuitBreaker(failure_threshold=1, reset_after_s=5.0, clock=clock)
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    breaker.state, breaker.opened_at = "open", 0.0
+    clock.advance(5.0)
+    with pytest.raises(KeyboardInterrupt):
+        breaker.call(interrupted, lambda reason: reason)
+    assert breaker.state == "open"  # not stuck half-open, refusing every call forever
