@@ -213,12 +213,17 @@ REASON_PHRASES = (
     "because",
     "since",
     "otherwise",
-    "so that",
+    "so",  # "…, so held-out labels leak": a word, not the start of "some"
     "which means",
     "this means",
+    "that means",
     "as a result",
     "leads to",
+    "causes",
     "risk",
+    "fail",  # a consequence is a reason: "…, and train() then fails far from the cause"
+    "crash",
+    "break",
 )
 SUGGESTION_PHRASES = (
     "consider",
@@ -232,11 +237,24 @@ SUGGESTION_PHRASES = (
     "would it",
     "let's",
     "prefer",
-    "rename",
+    "renam",  # rename, renaming
     "move ",
     "replace",
     "extract",
     "try ",
+    "please",
+    "can we",
+    "can you",
+    "should",
+    "i'd",
+    "i would",
+    "we could",
+    "you could",
+    "recommend",
+    "propose",
+    "add ",
+    "use ",
+    "remove",
 )
 BLAME_WORDS = (
     "obviously",
@@ -251,21 +269,39 @@ BLAME_WORDS = (
     "you never",
     "why didn't you",
     "why would you",
+    "you forgot",
+    "you missed",
+    "you didn't",
+    "you should have",
+    "did you even",
+    "clearly",
+    "of course",
+    "horrible",
+    "awful",
+    "nonsense",
 )
 MIN_COMMENT_WORDS = 12
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> list[str]:
-    lowered = f" {text.lower()} "
-    return [p for p in phrases if re.search(rf"(?<![a-z']){re.escape(p)}", lowered)]
+    # a typographic apostrophe counts as a plain one
+    lowered = " " + text.lower().replace("\u2019", "'") + " "
+    found = []
+    for phrase in phrases:
+        end = r"(?![a-z])" if phrase in _WHOLE_WORDS else ""
+        if re.search(rf"(?<![a-z']){re.escape(phrase)}{end}", lowered):
+            found.append(phrase)
+    return found
 
 
 def comment_problems(text: str) -> list[str]:
     """What a review comment on a problem lacks, by the chapter's rubric (empty if none).
 
-    The rubric: at least 12 words; a reason (``because``, ``otherwise``, ``which
-    means``…); a concrete suggestion (``consider``, ``instead``, ``rename``…); and no
-    words that blame the author (``obviously``, ``just``, ``lazy``…).
+    The rubric: at least 12 words; a reason (``because``, ``so``, ``otherwise``, ``which
+    means``, a consequence such as ``fails``…); a concrete suggestion (``consider``,
+    ``instead``, ``please``, ``could we``, ``rename``…); and no words that blame the author
+    (``obviously``, ``just``, ``lazy``, ``you forgot``…). Keyword rules: they check that a
+    reason and a suggestion are there, not that they are true.
     """
     problems = []
     if len(text.split()) < MIN_COMMENT_WORDS:
@@ -297,7 +333,44 @@ JARGON = (
     "bootstrap",
     "p-value",
     "classifier",
+    "cut-off",
+    "cutoff",
+    "confidence interval",
+    "statistically significant",
+    "validation set",
+    "test set",
+    "calibrat",
+    "hyperparameter",
 )
+#: Numbers written as words: they must be measured too (write them as digits from ``result``).
+NUMBER_WORDS = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "thousand",
+    "million",
+    "half",
+    "a third",
+    "a quarter",
+    "twice",
+    "double",
+    "triple",
+)
+#: Phrases matched as whole words (``just`` must not fire on ``justify``, ``ten`` on
+#: ``tenure``); the others also match as the start of a word (``suggest`` in
+#: ``suggestion``, ``risk`` in ``risky``, ``calibrat`` in ``calibrated``).
+_WHOLE_WORDS = frozenset({*BLAME_WORDS, *NUMBER_WORDS, "so", "roc", "auc", "f1"})
 MAX_SUMMARY_WORDS = 80
 _NUMBER = re.compile(
     r"(?<![\w.])\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k\b|thousand\b)?(\s?%)?", re.IGNORECASE
@@ -341,8 +414,9 @@ def summary_problems(text: str, result: dict) -> list[str]:
     ``profit_default`` (money). The rubric: at most 80 words; the first sentence gives
     the expected profit; the range ``profit_low``–``profit_high`` and the status quo
     ``profit_default`` appear; the number of customers to contact appears; no jargon;
-    and no number that is not one of ``result``'s values (rounded within 2 %) or a
-    percentage of two of them.
+    and no number that is not one of ``result``'s values (rounded within 2 %), the
+    difference of two of them or a percentage of two of them, and no number written in
+    words (``a third``, ``twice``).
     """
     problems = []
     words = len(text.split())
@@ -367,10 +441,20 @@ def summary_problems(text: str, result: dict) -> list[str]:
         problems.append(f"jargon {jargon}")
     values = [float(v) for v in result.values()]
     shares = [100 * a / b for a in values for b in values if 0 < a <= b]
+    gaps = [a - b for a in values for b in values if a > b]  # "21,480 more than today"
     for n, pct in found:
-        known = any(abs(n - s) <= 1 for s in shares) if pct else any(_close(n, v) for v in values)
+        known = (
+            any(abs(n - s) <= 1 for s in shares)
+            if pct
+            else any(_close(n, v) for v in values) or any(_close(n, g) for g in gaps)
+        )
         if not known:
             problems.append(
                 f"the number {n:g}{'%' if pct else ''} is not one of the measured results"
             )
+    words = _has(_NUMBER.sub(" ", text), NUMBER_WORDS)  # "32 thousand" is a number, read above
+    if words:
+        problems.append(
+            f"numbers in words {words} were not measured: write measured numbers as digits"
+        )
     return problems

@@ -68,10 +68,13 @@ def _numpydoc_sections(doc: str) -> dict[str, str]:
 
 
 def _documented_parameters(body: str) -> set[str]:
+    """Names documented as ``name : type`` followed by an indented description line."""
     names = set()
-    for line in body.splitlines():
+    lines = body.splitlines()
+    for i, line in enumerate(lines):
         match = re.match(r"^(\w[\w, *]*?)\s*:", line)
-        if match and not line.startswith(" "):
+        described = i + 1 < len(lines) and lines[i + 1].startswith(" ") and lines[i + 1].strip()
+        if match and not line.startswith(" ") and described:
             names.update(n.strip(" *") for n in match.group(1).split(","))
     return names
 
@@ -92,7 +95,7 @@ def check_precision_at_k(fn):
                 f"precision_at_k(y, scores, k={k}) with scores {scores.tolist()} and labels {y.tolist()} "
                 f"should be {expected:.4g}, got {short(got)}: rank by score, highest first, then look at the top k"
             )
-    for k in (0, 9):
+    for k in (0, -1, 9):
         _expect_value_error(fn, (y, scores, k), f"precision_at_k with k={k} of 8 items")
     if not (fn.__doc__ or "").strip():
         raise Fail("precision_at_k has no docstring: write one in the numpydoc format")
@@ -116,7 +119,8 @@ def check_precision_at_k(fn):
     ]
     if missing:
         raise Fail(
-            f"the Parameters section does not document {missing}: write 'name : type' and a description for each"
+            f"the Parameters section does not document {missing}: write 'name : type' and, on the next line, "
+            "an indented description for each"
         )
     if "ValueError" not in sections["Raises"]:
         raise Fail("the Raises section should name ValueError and say when it is raised")
@@ -129,6 +133,13 @@ def check_precision_at_k(fn):
         )
     if not any(e.want.strip() for e in examples.examples):
         raise Fail("no example shows its output: put the expected result on the line after '>>> …'")
+    if not any(
+        re.search(rf"\b{fn.__name__}\s*\(", e.source) and e.want.strip() for e in examples.examples
+    ):
+        raise Fail(
+            f"no example calls {fn.__name__} and shows what it returns: an example documents the function, "
+            "not Python"
+        )
     out = io.StringIO()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     failed = runner.run(examples, out=out.write)
@@ -140,8 +151,8 @@ def check_precision_at_k(fn):
         )
     return (
         f"precision_at_k ranks by score, raises ValueError outside 1..n, and its docstring passes ruff's numpy-convention "
-        f"rules, documents every parameter, Returns, Raises and Examples, and its {len(examples.examples)} doctest "
-        "example(s) pass when run"
+        f"rules, describes every parameter, has Returns, Raises and Examples, and its {len(examples.examples)} doctest "
+        "example(s) call it and pass when run"
     )
 
 
@@ -390,6 +401,8 @@ def check_ab_sample_size(fn):
     for p1, p2, why in (
         (0.2, 0.2, "no test can detect a difference of zero"),
         (0.0, 0.1, "a proportion must lie strictly between 0 and 1"),
+        (1.0, 0.8, "a proportion must lie strictly between 0 and 1"),
+        (0.3, 0.0, "a proportion must lie strictly between 0 and 1"),
         (0.2, 1.5, "a proportion must lie strictly between 0 and 1"),
     ):
         _expect_value_error(fn, (p1, p2), f"ab_sample_size({p1:g}, {p2:g}) ({why})")
@@ -415,6 +428,77 @@ WHY = {
     "missing test": "new behaviour that nothing tests",
     "naming": "names that do not say what they hold",
 }
+
+
+#: Words at least one of which a comment labelled with a planted problem uses (prefixes).
+TOPIC = {
+    "leakage": (
+        "leak",
+        "label",
+        "target",
+        "churned",
+        "split",
+        "held-out",
+        "held out",
+        "test row",
+        "training row",
+        "train row",
+        "future",
+        "unknown",
+        "optimistic",
+        "inflat",
+        "auc",
+        "0.84",
+    ),
+    "error handling": (
+        "except",
+        "error",
+        "none",
+        "raise",
+        "swallow",
+        "silen",
+        "fail",
+        "crash",
+        "log",
+        "missing file",
+        "bad lines",
+        "on_bad_lines",
+    ),
+    "magic number": (
+        "0.37",
+        "constant",
+        "threshold",
+        "cut-off",
+        "cutoff",
+        "number",
+        "value",
+        "parameter",
+    ),
+    "missing test": ("test",),
+    "naming": ("name", "df2", "renam", "variable", "unclear", "descriptive"),
+}
+_STOP = frozenset(
+    "this that with from each most first build return read skipping rows file train these those "
+    "into their then than when what which will would could should".split()
+)
+
+
+def _diff_words() -> set[str]:
+    """Words and identifier parts of the pull request's new file (what specific praise names)."""
+    words = set()
+    for token in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", softskills.REVIEW_AFTER):
+        for part in {token.lower(), *token.lower().split("_")}:
+            if len(part) >= 4 and part not in _STOP:
+                words.add(part)
+    return words | {"docstring", "diff", "description", "commit"}
+
+
+def _names_something(text: str, words: set[str]) -> bool:
+    return any(
+        w.rstrip("s") in words or w in words
+        for w in re.findall(r"[a-z0-9_]+", text.lower())
+        if len(w) >= 4
+    )
 
 
 @check(budget_s=BUDGET_S)
@@ -459,6 +543,12 @@ def check_review_comments(fn):
                 f"line {line} is marked '{category}', but that problem is not on that line: a false alarm costs the author time"
             )
         if category in PLANTED:
+            lowered = text.lower()
+            if not any(re.search(rf"(?<![a-z]){re.escape(w)}", lowered) for w in TOPIC[category]):
+                raise Fail(
+                    f"your '{category}' comment on line {line} does not describe {WHY[category]}: "
+                    "say what you see on that line in the words of the code"
+                )
             problems = softskills.comment_problems(text)
             if problems:
                 raise Fail(
@@ -471,9 +561,14 @@ def check_review_comments(fn):
         raise Fail(
             "your praise is too short to be specific: name what is good and why (6 words or more)"
         )
+    words = _diff_words()
+    if not any(len(text.split()) >= 6 and _names_something(text, words) for text in praise):
+        raise Fail(
+            "your praise names nothing in the pull request: say which name, line or choice is good, and why"
+        )
     return (
-        f"review_comments finds all {len(PLANTED)} planted problems on changed lines, each with a reason and a suggestion "
-        "and no blaming words, raises no false alarm, and praises something specific"
+        f"review_comments finds all {len(PLANTED)} planted problems on changed lines, each described in its own words with a "
+        "reason and a suggestion and no blaming words, raises no false alarm, and praises something in the change"
     )
 
 
@@ -515,6 +610,6 @@ def check_executive_summary(fn):
             raise Fail(f"for result {i} (profit {result['profit']:,.0f}): {problems[0]}")
     return (
         "executive_summary puts the expected profit in the first sentence, gives its range, today's profit and the number "
-        f"of calls, uses no jargon and no number that was not measured, in at most {softskills.MAX_SUMMARY_WORDS} words, "
+        f"of calls, uses no jargon and no number that was not measured (in digits or in words), in at most {softskills.MAX_SUMMARY_WORDS} words, "
         f"for {len(SUMMARY_CASES)} different results"
     )

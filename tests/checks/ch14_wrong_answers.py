@@ -684,7 +684,7 @@ def _good_summary(r):
     return (
         f"Calling {r['contacted']:,} customers should earn about ${r['profit']:,.0f} per campaign. "
         f"Expect ${r['profit_low']:,.0f} to ${r['profit_high']:,.0f}, against ${r['profit_default']:,.0f} today. "
-        "We recommend a trial on half of the customers first."
+        "We recommend a trial on a random sample of the list first."
     )
 
 
@@ -791,6 +791,79 @@ def summary_never_returns(r):
         pass
 
 
+# ---------------------------------------------------------------- found in review (rule ablation, second pass)
+def precision_refuses_only_zero(y_true, scores, k):
+    """Checks k == 0 but not negative k, which numpy slicing quietly turns into n - 1 items."""
+    y_true, scores = np.asarray(y_true), np.asarray(scores, dtype=float)
+    if k == 0 or k > len(scores):
+        raise ValueError("k out of range")
+    return float(y_true[np.argsort(-scores, kind="stable")[:k]].mean())
+
+
+#: An example that runs and passes but documents numpy, not the function.
+precision_example_not_calling_it = _documented(
+    "precision_example_not_calling_it",
+    _DOC.replace(
+        ">>> {name}([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1], k=2)\n    0.5",
+        ">>> sum([1, 0, 1, 0][:2]) / 2\n    0.5",
+    ),
+)
+
+#: A parameter listed as 'name : type' with no description under it.
+precision_parameter_without_description = _documented(
+    "precision_parameter_without_description",
+    _DOC.replace("        1 for a positive, 0 otherwise.\n", ""),
+)
+
+
+def sample_allows_zero_treatment(p_control, p_treatment, alpha=0.05, power=0.8):
+    """Checks 0 < p_control < 1 but only p_treatment < 1: a treatment rate of 0 is accepted."""
+    if p_control == p_treatment or not 0 < p_control < 1 or not p_treatment < 1:
+        raise ValueError("bad proportions")
+    return math.ceil(_size(p_control, p_treatment, norm.ppf(1 - alpha / 2), norm.ppf(power)))
+
+
+def sample_allows_certain_control(p_control, p_treatment, alpha=0.05, power=0.8):
+    """Checks only that p_control is positive: a control rate of 1 is accepted."""
+    if p_control == p_treatment or not 0 < p_control or not 0 < p_treatment < 1:
+        raise ValueError("bad proportions")
+    return math.ceil(_size(p_control, p_treatment, norm.ppf(1 - alpha / 2), norm.ppf(power)))
+
+
+def review_generic_praise():
+    """Praise long enough but generic: it names nothing in the change."""
+    return _replace("praise", text="Great job on this PR, thanks a lot for all the work!")
+
+
+def review_leakage_label_on_another_problem():
+    """Labels a side-effect comment on line 30 as leakage: the right line, but not the leak."""
+    return _replace(
+        "leakage",
+        line=30,
+        text="This writes a new column into the caller's DataFrame, which means train() has side effects; "
+        "consider working on a copy instead.",
+    )
+
+
+def review_you_forgot():
+    """Blames the author ('you forgot') while giving a reason and a suggestion."""
+    return _replace(
+        "missing test",
+        text="You forgot to add any tests for call_list, which means a change here silently costs money; "
+        "consider adding one now.",
+    )
+
+
+def summary_with_jargon_synonyms(r):
+    """Swaps 'threshold' for 'cut-off' and adds 'statistically significant': still jargon."""
+    return _good_summary(r) + " The gain over today's cut-off is statistically significant."
+
+
+def summary_number_in_words(r):
+    """Claims in words what nobody measured ('cuts churn by a third')."""
+    return _good_summary(r) + " The calls cut churn by a third."
+
+
 # ---------------------------------------------------------------- right answers written differently
 def right_precision_at_k(y_true, scores, k):
     """Return the fraction of positives in the top ``k`` by score.
@@ -887,6 +960,97 @@ def right_executive_summary(r):
     )
 
 
+def right_precision_ascending_last_k(y_true, scores, k):
+    """Return the share of positives among the ``k`` items with the highest scores.
+
+    Parameters
+    ----------
+    y_true : numpy.ndarray
+        Labels, 1 for a positive.
+    scores : numpy.ndarray
+        Scores, higher for more likely positives.
+    k : int
+        Number of top-scored items.
+
+    Returns
+    -------
+    float
+        Share of positives in the top ``k``.
+
+    Raises
+    ------
+    ValueError
+        If ``k < 1`` or ``k > len(scores)``.
+
+    Examples
+    --------
+    >>> round(right_precision_ascending_last_k([1, 0, 1], [0.9, 0.8, 0.7], 3), 2)
+    0.67
+    """
+    if not 0 < k <= len(scores):
+        raise ValueError("k must be between 1 and the number of items")
+    top = np.argsort(np.asarray(scores, dtype=float))[-k:]
+    return float(np.sum(np.asarray(y_true)[top]) / k)
+
+
+def right_threshold_ascending(y_true, scores, benefit, thresholds):
+    """Ascending candidates with >=, so a later (higher) threshold wins a tie."""
+    y, s = np.asarray(y_true) == 1, np.asarray(scores, dtype=float)
+    best = None
+    for t in sorted(thresholds):
+        c = s >= t
+        money = sum(
+            benefit[k] * np.sum(m)
+            for k, m in (("tp", c & y), ("fp", c & ~y), ("fn", ~c & y), ("tn", ~c & ~y))
+        )
+        if best is None or money >= best[1]:
+            best = (t, float(money))
+    return best
+
+
+def right_cycle_times_loop(events):
+    """One issue at a time, dividing by a one-day Timedelta."""
+    out = {}
+    for key, rows in events.sort_values("changed_at").groupby("issue_key"):
+        started = rows.loc[rows["to_status"] == "In Progress", "changed_at"]
+        if rows["to_status"].iloc[-1] != "Done" or started.empty:
+            continue
+        out[key] = (
+            rows.loc[rows["to_status"] == "Done", "changed_at"].max() - started.min()
+        ) / pd.Timedelta(days=1)
+    return pd.Series(out, dtype=float)
+
+
+def right_review_other_phrasing():
+    """Reasons with 'so' and consequences, suggestions with 'please', 'can we', 'should', 'I'd'."""
+    good = copy.deepcopy(_GOOD)
+    texts = {
+        "leakage": "The segment rate uses the churned label of every row before the split, so held-out labels "
+        "leak into the feature and the 0.84 is inflated. Can we fit the rates on the training rows only?",
+        "error handling": "A bare except that passes turns any read failure into None, and train() then fails far "
+        "from the cause. I'd let the error propagate, or log the path and re-raise.",
+        "missing test": "call_list decides who the team calls, so a silent change here costs money. Please add a "
+        "small test that pins the order and the cut-off.",
+        "magic number": "Could you justify 0.37 in the code? Nobody can change it safely otherwise, since the "
+        "reason is not written down.",
+        "naming": "df2 and p do not tell the reader what they hold, so every reader has to trace them back. "
+        "Renaming them to scored and churn_probability would help.",
+        "praise": "Nice touch sorting call_list by probability, most at risk first: agents start at the top.",
+    }
+    for comment in good:
+        comment["text"] = texts[comment["category"]]
+    return good
+
+
+def right_summary_gain_over_today(r):
+    """Gives the gain over today's rule (a difference of two measured numbers) and money in thousands."""
+    return (
+        f"Calling {r['contacted']:,} customers should earn about ${r['profit'] / 1000:.1f}k, "
+        f"${r['profit'] - r['profit_default']:,.0f} more than today's ${r['profit_default']:,.0f}. "
+        f"Expect ${r['profit_low'] / 1000:.1f}k to ${r['profit_high'] / 1000:.1f}k."
+    )
+
+
 WRONG = {
     "check_precision_at_k": [
         precision_without_sorting,
@@ -907,6 +1071,9 @@ WRONG = {
         precision_stale_example,
         precision_example_without_output,
         precision_example_in_prose,
+        precision_refuses_only_zero,
+        precision_example_not_calling_it,
+        precision_parameter_without_description,
         precision_never_returns,
     ],
     "check_profit_optimal_threshold": [
@@ -952,6 +1119,8 @@ WRONG = {
         sample_no_validation,
         sample_equal_only_check,
         sample_range_only_check,
+        sample_allows_zero_treatment,
+        sample_allows_certain_control,
         sample_never_returns,
     ],
     "check_review_comments": [
@@ -974,6 +1143,9 @@ WRONG = {
         review_tuples,
         review_line_as_string,
         review_empty,
+        review_generic_praise,
+        review_leakage_label_on_another_problem,
+        review_you_forgot,
         review_never_returns,
     ],
     "check_executive_summary": [
@@ -989,15 +1161,17 @@ WRONG = {
         summary_rounded_too_far,
         summary_as_list,
         summary_empty,
+        summary_with_jargon_synonyms,
+        summary_number_in_words,
         summary_never_returns,
     ],
 }
 
 RIGHT = {
-    "check_precision_at_k": [right_precision_at_k],
-    "check_profit_optimal_threshold": [right_profit_optimal_threshold],
-    "check_cycle_times": [_right_cycle_times],
+    "check_precision_at_k": [right_precision_at_k, right_precision_ascending_last_k],
+    "check_profit_optimal_threshold": [right_profit_optimal_threshold, right_threshold_ascending],
+    "check_cycle_times": [_right_cycle_times, right_cycle_times_loop],
     "check_ab_sample_size": [right_ab_sample_size],
-    "check_review_comments": [right_review_comments],
-    "check_executive_summary": [right_executive_summary],
+    "check_review_comments": [right_review_comments, right_review_other_phrasing],
+    "check_executive_summary": [right_executive_summary, right_summary_gain_over_today],
 }
