@@ -24,9 +24,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def code_version() -> str:
     """The repository's commit, with "+dirty" if tracked files have uncommitted changes."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT)
-    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT).returncode != 0
-    return (head.stdout.strip() or "unknown") + ("+dirty" if dirty else "")
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        )
+        dirty = (
+            subprocess.run(
+                ["git", "diff", "--quiet", "HEAD"], capture_output=True, cwd=ROOT
+            ).returncode
+            != 0
+        )
+    except OSError:  # no git on this machine: say so rather than guess
+        return "unknown"
+    if head.returncode != 0:  # not a git checkout (e.g. a source archive)
+        return "unknown"
+    return head.stdout.strip() + ("+dirty" if dirty else "")
 
 
 def main(cs: list[float]) -> dict:
