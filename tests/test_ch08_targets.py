@@ -132,3 +132,22 @@ def test_a_state_not_reset_leaks_into_the_next_sequence_for_weeks():
     text = stored_text("reset")
     days = int(re.search(r"for the first (\d+) days", text).group(1))
     assert 7 <= days <= 60, text  # "a few weeks" in the prose
+
+
+def test_model_differences_read_with_their_intervals():
+    """The prose: ridge beats persistence narrowly; boosting vs persistence, the LSTM vs the
+    ridge and the calendar features are all within the 95% block-bootstrap interval of zero."""
+    rows = {}
+    for line in stored_text("mae-gaps").splitlines():
+        match = re.match(r"^\s+(.+?)\s+([+-]\d+\.\d+)\s+\[([+-]\d+\.\d+), ([+-]\d+\.\d+)\]$", line)
+        if match:
+            rows[match.group(1)] = tuple(float(v) for v in match.groups()[1:])
+    gap, low, high = rows["persistence - ridge"]
+    assert gap > 0 and low > 0, rows
+    for tie in (
+        "gradient boosting - persistence",
+        "LSTM - ridge",
+        "ridge without the season - ridge",
+    ):
+        gap, low, high = rows[tie]
+        assert low <= 0 <= high, (tie, rows)
