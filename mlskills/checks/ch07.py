@@ -207,16 +207,31 @@ def check_attention(fn):
     import torch
     import torch.nn.functional as F
 
+    reference, calls = F.scaled_dot_product_attention, []
+
+    def spy(*args, **kwargs):  # stands in for torch's kernel while the learner's function runs
+        calls.append(1)
+        return reference(*args, **kwargs)
+
     for what, (q, k, v), mask in _attention_cases():
         originals = [t.clone() for t in (q, k, v)]
-        got = call(fn, q, k, v, mask) if mask is not None else call(fn, q, k, v)
+        F.scaled_dot_product_attention = spy
+        try:
+            got = call(fn, q, k, v, mask) if mask is not None else call(fn, q, k, v)
+        finally:
+            F.scaled_dot_product_attention = reference
+        if calls:
+            raise Fail(
+                f"for {what}, your function called torch's scaled_dot_product_attention, the very function "
+                "the check compares with: write the four steps yourself"
+            )
         if any(not torch.equal(a, b) for a, b in zip((q, k, v), originals, strict=True)):
             raise Fail(f"for {what}, your function changed its inputs; compute new tensors instead")
         if isinstance(got, tuple):
             raise Fail(f"for {what}, return only the output tensor, got a tuple of {len(got)}")
         if not isinstance(got, torch.Tensor):
             raise Fail(f"for {what}, return a torch.Tensor, got {type(got).__name__}")
-        expected = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        expected = reference(q, k, v, attn_mask=mask)
         if got.dtype != expected.dtype:
             raise Fail(
                 f"for {what}, the inputs are {expected.dtype} and so should be the output, got {got.dtype}: "
@@ -235,7 +250,8 @@ def check_attention(fn):
             )
     return (
         "attention equals torch's scaled_dot_product_attention: scaled by √d_k, softmax over the keys, "
-        "boolean masks (True = may attend) applied before the softmax, any number of queries, keys and batch dims"
+        "boolean masks (True = may attend) applied before the softmax, any number of queries, keys and batch dims, "
+        "written without calling it"
     )
 
 

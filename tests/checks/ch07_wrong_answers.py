@@ -678,6 +678,13 @@ def attention_casts_to_float32(q, k, v, mask=None):
     return scores.softmax(-1) @ v
 
 
+def attention_calls_torch(q, k, v, mask=None):
+    """Calls torch's scaled_dot_product_attention, which the exercise asks you to write yourself."""
+    import torch.nn.functional as F
+
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+
+
 def attention_where_einsum(q, k, v, mask=None):
     """RIGHT: einsum for both products, torch.where for the mask, a hand-written stable softmax."""
     import torch
@@ -852,6 +859,7 @@ WRONG = {
         attention_in_place,
         attention_never_returns,
         attention_casts_to_float32,
+        attention_calls_torch,
     ],
     "check_q_update": [
         q_bootstraps_on_terminal,
