@@ -591,6 +591,31 @@ def handle_with_deque(store, user, value):
     return sum(recent) / len(recent)
 
 
+def chunks_by_count_detach_in_place(lstm, x, chunk):
+    """Counts the chunks with a ceiling division and cuts the graph with the in-place ``detach_``."""
+    state, outputs = None, []
+    for j in range(-(-x.shape[1] // chunk)):
+        out, state = lstm(x[:, j * chunk : (j + 1) * chunk], state)
+        for tensor in state:
+            tensor.detach_()
+        outputs.append(out)
+    return torch.cat(outputs, dim=1), state
+
+
+def design_stateful_last(scenario):
+    """Rules out the stateless models first, then walks the placements from dearest to cheapest."""
+    if not scenario["order_matters"]:
+        return "bag", "none"
+    if scenario["max_window"] >= scenario["dependency_steps"]:
+        return "window", "none"
+    placement = "store"
+    if scenario["state_bytes"] <= scenario["max_request_bytes"]:
+        placement = "request"
+    if scenario["can_lose_state"]:
+        placement = "sticky"
+    return "stateful", placement
+
+
 def design_by_table(scenario):
     if not scenario["order_matters"]:
         return ("bag", "none")
@@ -607,7 +632,7 @@ def design_by_table(scenario):
 RIGHT = {
     "check_lag_features": [lag_with_loop, lag_by_date_shift],
     "check_lstm_cell_step": [cell_with_torch, cell_returns_list],
-    "check_forward_in_chunks": [chunks_with_split],
+    "check_forward_in_chunks": [chunks_with_split, chunks_by_count_detach_in_place],
     "check_handle_request": [handle_with_sum_and_count, handle_with_deque],
-    "check_choose_design": [design_by_table],
+    "check_choose_design": [design_by_table, design_stateful_last],
 }
