@@ -116,3 +116,44 @@ def test_the_pull_requests_auc_gain_is_a_leak():
 
 def test_the_export_converters_round_trip():
     assert stored_text("exports").rstrip().endswith("from the JIRA shape: True, from the Trello shape: True")
+
+
+def test_the_ab_plan_agrees_with_the_formula_and_peeking_inflates_false_alarms():
+    lines = stored_text("ab-size").splitlines()
+    formula = numbers(next(line for line in lines if line.startswith("formula")))
+    n_formula, n_simulated = formula[1], formula[-1]
+    assert abs(n_simulated - n_formula) < 250, (
+        "the simulation's grid step is 250: it must bracket the formula"
+    )
+    peeking = numbers(next(line for line in lines if line.startswith("no true effect")))
+    once, every_week = peeking[0], peeking[-1]
+    assert 4.0 <= once <= 6.0, "one test at the end keeps about the agreed 5% false alarms"
+    assert every_week >= 1.5 * once, (
+        "stopping at the first p < 0.05 over 3 looks should inflate false alarms"
+    )
+
+
+def test_the_profit_optimal_rule_beats_calling_everyone_in_paired_resamples():
+    beats = numbers(stored_text("bootstrap").splitlines()[-1])
+    assert beats[-1] >= 97.5
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        (
+            "Could you justify 0.37 here? Nobody can change it safely otherwise, since the reason is lost.",
+            True,
+        ),
+        (
+            "call_list decides who is called, so a silent change costs money. Please add a small test for it.",
+            True,
+        ),
+        (
+            "You forgot the tests for call_list, which means a change costs money; consider adding one now.",
+            False,
+        ),
+    ],
+)
+def test_the_comment_rubric_reads_whole_words_and_common_phrasings(text, ok):
+    assert (softskills.comment_problems(text) == []) is ok
