@@ -145,6 +145,24 @@ def prequential_with_sklearn_metric(model, batches):
     return out.tolist()
 
 
+def prequential_rounds(model, batches):
+    """Rounds each score to two decimals (1/3 becomes 0.33): the score is the exact fraction."""
+    scores = []
+    for X, y in batches:
+        scores.append(round(float(np.mean(model.predict(X) == y)), 2))
+        model.partial_fit(X, y)
+    return scores
+
+
+def prequential_with_score(model, batches):
+    """Another way: the learner's own score(X, y), scikit-learn's mean accuracy."""
+    scores = []
+    for X, y in batches:
+        scores.append(model.score(X, y))
+        model.partial_fit(X, y)
+    return scores
+
+
 # ---------------------------------------------------------------- fedavg
 def fedavg_unweighted(updates, n_samples):
     """The plain mean of the devices: a device with 10 examples counts as much as one with 10,000."""
@@ -202,6 +220,14 @@ def fedavg_with_average(updates, n_samples):
     if not any(n_samples):
         raise ValueError("no device has data")
     return {k: np.average(np.stack([u[k] for u in updates]), axis=0, weights=n_samples) for k in updates[0]}
+
+
+def fedavg_fixed_names(updates, n_samples):
+    """Hard-codes the parameter names "W" and "b" instead of averaging every parameter it is given."""
+    total = sum(n_samples)
+    if total == 0:
+        raise ValueError("no device has data")
+    return {k: sum(u[k] * n / total for u, n in zip(updates, n_samples, strict=True)) for k in ("W", "b")}
 
 
 # ---------------------------------------------------------------- choose_runtime
@@ -276,6 +302,18 @@ def choose_with_loop(candidates, p95_budget_ms, memory_budget_mb):
     return best
 
 
+def choose_ties_by_p50(candidates, p95_budget_ms, memory_budget_mb):
+    """Breaks the last tie by the median latency instead of the p95."""
+    fits = candidates[(candidates["p95_ms"] <= p95_budget_ms) & (candidates["peak_mb"] <= memory_budget_mb)]
+    return _pick(fits, ["accuracy", "threads", "p50_ms"], [False, True, True])
+
+
+def choose_ties_by_p95_ignoring_threads(candidates, p95_budget_ms, memory_budget_mb):
+    """Breaks accuracy ties by the lower p95 alone, forgetting to prefer fewer threads."""
+    fits = candidates[(candidates["p95_ms"] <= p95_budget_ms) & (candidates["peak_mb"] <= memory_budget_mb)]
+    return _pick(fits, ["accuracy", "p95_ms"], [False, True])
+
+
 WRONG = {
     "check_model_bytes": [
         model_bytes_forgets_bias,
@@ -295,6 +333,7 @@ WRONG = {
         prequential_cumulative,
         prequential_drops_first_batch,
         prequential_empty_is_none,
+        prequential_rounds,
     ],
     "check_fedavg": [
         fedavg_unweighted,
@@ -303,6 +342,7 @@ WRONG = {
         fedavg_in_place,
         fedavg_zero_total_nan,
         fedavg_skips_empty_devices_in_mean,
+        fedavg_fixed_names,
     ],
     "check_choose_runtime": [
         choose_ignores_memory,
@@ -314,11 +354,13 @@ WRONG = {
         choose_first_row_on_tie,
         choose_ties_by_threads_only,
         choose_raises_when_nothing_fits,
+        choose_ties_by_p50,
+        choose_ties_by_p95_ignoring_threads,
     ],
 }
 RIGHT = {
     "check_model_bytes": [model_bytes_by_parameters],
-    "check_prequential": [prequential_with_sklearn_metric],
+    "check_prequential": [prequential_with_sklearn_metric, prequential_with_score],
     "check_fedavg": [fedavg_with_average],
     "check_choose_runtime": [choose_with_loop],
 }
