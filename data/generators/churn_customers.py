@@ -4,7 +4,7 @@ Chapter 14 turns a churn model into money, so it needs customers whose churn we 
 model and whose true behaviour is known. No package ships a real churn table with a
 licence that allows redistribution, so this script draws one from a stated, seeded model.
 Nothing here describes a real company: the coefficients below were chosen to give a
-plausible churn rate (about one customer in five) and plausible relationships (short
+plausible churn rate (about one customer in four: 23.7 %) and plausible relationships (short
 contracts, short tenure and many support calls go with churn), and the datasheet
 ``data/datasheets/churn_customers.md`` says so.
 
