@@ -154,13 +154,26 @@ def call(fn: Callable, *args, **kwargs):
     ``Fail`` that names the call and the error, so the learner sees one line, not a
     traceback.
     """
-    if not callable(fn):
-        raise Fail(f"expected a function, got {type(fn).__name__} {short(fn)}")
-    name = getattr(fn, "__name__", "your function")
 
     def shown() -> str:
         return ", ".join([short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()])
 
+    return _call(fn, shown, args, kwargs)
+
+
+def call_on(fn: Callable, described: str, *args, **kwargs):
+    """:func:`call`, with the input described in words in the hint instead of its repr.
+
+    ``call_on(fn, "a batch with a missing island", batch)`` reports a failure as
+    ``fn(a batch with a missing island) raised …``: clearer than a DataFrame's repr.
+    """
+    return _call(fn, lambda: described, args, kwargs)
+
+
+def _call(fn: Callable, shown: Callable[[], str], args: tuple, kwargs: dict):
+    if not callable(fn):
+        raise Fail(f"expected a function, got {type(fn).__name__} {short(fn)}")
+    name = getattr(fn, "__name__", "your function")
     try:
         return fn(*args, **kwargs)
     except NotImplementedError as exc:

@@ -18,32 +18,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from mlskills.checks import Fail, call, check, short
-
-
-def _call_on(fn, described: str, *args, **kwargs):
-    """:func:`call`, with the input described in words in the hint instead of its repr."""
-    name = getattr(fn, "__name__", "your function")
-    try:
-        return call(fn, *args, **kwargs)
-    except Fail as failure:
-        cause = failure.__cause__
-        if isinstance(cause, Exception):
-            text = str(cause).strip()
-            error = (
-                f"{type(cause).__name__}: {text}"
-                if text
-                else f"{type(cause).__name__} (with no message)"
-            )
-            raise Fail(f"{name}({described}) raised {error}") from cause
-        message = str(failure)
-        if "did not return within" in message:
-            raise Fail(
-                f"{name}({described}) did not return within the check's time budget: look for a loop "
-                "whose condition never changes"
-            ) from None
-        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
-
+from mlskills.checks import Fail, call, call_on, check, short
 
 # ---------------------------------------------------------------------------------------
 # Exercise 1: SQL join + GROUP BY
@@ -312,14 +287,14 @@ def check_clean_species(fn):
     raw = pd.Series([r for r, _ in _SPECIES_CASES], index=index, dtype=object)
     untouched = raw.copy()
     _check_species_values(
-        _call_on(fn, "an object Series of 21 names", raw), raw, "in an object Series"
+        call_on(fn, "an object Series of 21 names", raw), raw, "in an object Series"
     )
     if not raw.equals(untouched):
         raise Fail("clean_species modified its input Series; return a new Series instead")
     # pandas 3 reads text as the str dtype (missing values are NaN): the same names must work there.
     as_str = pd.Series([r for r, _ in _SPECIES_CASES], index=index, dtype="str")
     _check_species_values(
-        _call_on(fn, "a str-dtype Series of 21 names", as_str.copy()),
+        call_on(fn, "a str-dtype Series of 21 names", as_str.copy()),
         as_str,
         "in a str-dtype Series",
     )
@@ -368,7 +343,7 @@ def _as_score(got, name: str) -> float:
 def check_honest_cv_accuracy(fn):
     X, y = selection_data(n=50, p=2000, informative=0, seed=1)
     got = _as_score(
-        _call_on(fn, "X, y of pure noise, k=10, seed=1", X, y, 10, 1), "honest_cv_accuracy"
+        call_on(fn, "X, y of pure noise, k=10, seed=1", X, y, 10, 1), "honest_cv_accuracy"
     )
     if got > 0.7:
         raise Fail(
@@ -383,7 +358,7 @@ def check_honest_cv_accuracy(fn):
     ]
     for label, X_, y_, k, seed in cases:
         got = _as_score(
-            _call_on(fn, f"X, y of {label} data, k={k}, seed={seed}", X_, y_, k, seed),
+            call_on(fn, f"X, y of {label} data, k={k}, seed={seed}", X_, y_, k, seed),
             "honest_cv_accuracy",
         )
         want = _reference_cv(X_, y_, k, seed)
@@ -682,7 +657,7 @@ def _list_of_strings(got) -> None:
 def check_validate_batch(fn):
     valid = _valid_batches()
     for what, batch in valid:
-        got = _call_on(fn, what, batch.copy())
+        got = call_on(fn, what, batch.copy())
         _list_of_strings(got)
         if got:
             raise Fail(
@@ -691,7 +666,7 @@ def check_validate_batch(fn):
             )
     cases = _batch_cases()
     for what, batch, expected in cases:
-        got = _call_on(fn, f"a batch with {what}", batch)
+        got = call_on(fn, f"a batch with {what}", batch)
         _list_of_strings(got)
         if len(got) != len(expected):
             raise Fail(

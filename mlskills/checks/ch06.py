@@ -21,7 +21,7 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Rectangle
 
 from mlskills import data
-from mlskills.checks import Fail, call, check, short
+from mlskills.checks import Fail, call, call_on, check, short
 
 #: The eight colours of Okabe & Ito (2008), as lowercase hex.
 OKABE_ITO = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000"]
@@ -57,30 +57,6 @@ def _close(*figures) -> None:
 
 def _penguins() -> pd.DataFrame:
     return data.load("penguins.csv").dropna(subset=["body_mass_g"])
-
-
-def _call_on(fn, described: str, *args, **kwargs):
-    """:func:`call`, with the input described in words in the hint instead of its repr."""
-    name = getattr(fn, "__name__", "your function")
-    try:
-        return call(fn, *args, **kwargs)
-    except Fail as failure:
-        cause = failure.__cause__
-        if isinstance(cause, Exception):
-            text = str(cause).strip()
-            error = (
-                f"{type(cause).__name__}: {text}"
-                if text
-                else f"{type(cause).__name__} (with no message)"
-            )
-            raise Fail(f"{name}({described}) raised {error}") from cause
-        message = str(failure)
-        if "did not return within" in message:
-            raise Fail(
-                f"{name}({described}) did not return within the check's time budget: look for a loop "
-                "whose condition never changes"
-            ) from None
-        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
 
 
 # ----------------------------------------------------------------------------- exercise 1
@@ -142,7 +118,7 @@ def check_mean_bar_chart(fn):
         (penguins, "island", "flipper_length_mm", "mm"),
     ]
     for df, category, value, unit in cases:
-        fig = _call_on(
+        fig = call_on(
             fn, f"penguins, {category!r}, {value!r}, {unit!r}", df.copy(), category, value, unit
         )
         try:

@@ -13,32 +13,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
-from mlskills.checks import Fail, call, check, counted, short
+from mlskills.checks import Fail, call, call_on, check, counted, short
 from mlskills.measure import FakeClock
-
-
-def _call_on(fn, described: str, *args, **kwargs):
-    """:func:`call`, with the input described in words in the hint instead of its repr."""
-    name = getattr(fn, "__name__", "your function")
-    try:
-        return call(fn, *args, **kwargs)
-    except Fail as failure:
-        cause = failure.__cause__
-        if isinstance(cause, Exception):
-            text = str(cause).strip()
-            error = (
-                f"{type(cause).__name__}: {text}"
-                if text
-                else f"{type(cause).__name__} (with no message)"
-            )
-            raise Fail(f"{name}({described}) raised {error}") from cause
-        message = str(failure)
-        if "did not return within" in message:
-            raise Fail(
-                f"{name}({described}) did not return within the check's time budget: look for a loop "
-                "whose condition never changes"
-            ) from None
-        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
 
 
 # ---------------------------------------------------------------- Exercise 1: uint8 quantization
@@ -107,7 +83,7 @@ def _scale_hint(x: np.ndarray, scale: float, lo: float, hi: float) -> str:
 def check_quantize_uint8(fn):
     for x, what in _quantize_cases():
         original = x.copy()
-        q, scale, zero_point = _unpack_quantized(_call_on(fn, what, x), what)
+        q, scale, zero_point = _unpack_quantized(call_on(fn, what, x), what)
         if not np.array_equal(x, original):
             raise Fail(f"quantize_uint8 changed its input ({what}); work on a copy")
         if q.shape != x.shape:
@@ -256,7 +232,7 @@ def check_latency_percentiles(fn):
 # ---------------------------------------------------------------- Exercise 3: magnitude pruning
 def _check_pruned(fn, weights: np.ndarray, sparsity: float, what: str) -> None:
     original = weights.copy()
-    got = _call_on(fn, f"{what}, {sparsity}", weights, sparsity)
+    got = call_on(fn, f"{what}, {sparsity}", weights, sparsity)
     if not isinstance(got, np.ndarray):
         raise Fail(f"magnitude_prune should return a NumPy array, got {type(got).__name__}")
     if not np.array_equal(weights, original):
@@ -332,7 +308,7 @@ def check_storage_bytes(fn):
         (sparse, "a 64×128 float32 matrix that is 90% zeros"),
         (dense, "a dense 30×20 float32 matrix"),
     ):
-        got = _call_on(fn, what, weights)
+        got = call_on(fn, what, weights)
         if not isinstance(got, dict) or not {"dense", "csr", "zlib"} <= set(got):
             raise Fail(
                 f"storage_bytes should return a dict with keys 'dense', 'csr' and 'zlib', got {short(got)}"
@@ -438,7 +414,7 @@ def check_choose_variant(fn):
         )
         if order != "as listed":
             shown += f", with the table's rows {order}"
-        got = _call_on(fn, f"the results table, {shown}", table.copy(), **budget)
+        got = call_on(fn, f"the results table, {shown}", table.copy(), **budget)
         if expected is None:
             if got is not None:
                 raise Fail(
