@@ -122,6 +122,11 @@ def main(cs: list[float]) -> dict:
             }
             for r in runs
         ]
+        # parameters are stored as strings: ordering by one sorts text, not numbers
+        by_param = mlflow.search_runs(
+            experiment_ids=[experiment_id], order_by=["params.C DESC"], output_format="list"
+        )
+        out["by_param_desc"] = [r.data.params["C"] for r in by_param]
         # best accuracy; among equally accurate runs the smallest C (the strongest regularization)
         best = max(runs, key=lambda r: (r.data.metrics["accuracy"], -float(r.data.params["C"])))
         logged = mlflow.search_logged_models(
