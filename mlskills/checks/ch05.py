@@ -15,29 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from mlskills import scale
-from mlskills.checks import Fail, call, check, short
+from mlskills.checks import Fail, call_on, check, short
 
 MIB, TIB = 1 << 20, 1 << 40
-
-
-def _call_on(fn, described: str, *args, **kwargs):
-    """:func:`call`, with the input described in words in the hint instead of its repr."""
-    name = getattr(fn, "__name__", "your function")
-    try:
-        return call(fn, *args, **kwargs)
-    except Fail as failure:
-        cause = failure.__cause__
-        if isinstance(cause, Exception):
-            text = str(cause).strip()
-            error = f"{type(cause).__name__}: {text}" if text else f"{type(cause).__name__} (with no message)"
-            raise Fail(f"{name}({described}) raised {error}") from cause
-        message = str(failure)
-        if "did not return within" in message:
-            raise Fail(
-                f"{name}({described}) did not return within the check's time budget: look for a loop "
-                "whose condition never changes"
-            ) from None
-        raise Fail(f"{name}({described}): {message.rsplit('): ', 1)[-1]}") from None
 
 
 # ---------------------------------------------------------------- Exercise 1: bytes → BigQuery bill
@@ -72,7 +52,7 @@ _COST_CASES = [
 def check_bigquery_cost(fn):
     for bytes_scanned, tables, what in _COST_CASES:
         described = f"{_bytes_words(bytes_scanned)}, tables={tables}"
-        got = _call_on(fn, described, bytes_scanned, tables)
+        got = call_on(fn, described, bytes_scanned, tables)
         expected = _expected_cost(bytes_scanned, tables)
         if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(float(got)):
             raise Fail(f"bigquery_cost({described}) should return a number of US dollars, got {short(got)}")
@@ -98,7 +78,7 @@ def _final_stage(dockerfile: str) -> list[tuple[int, str, str]]:
 
 @check(budget_s=30)
 def check_fixed_dockerfile(fn):
-    text = _call_on(fn, "")
+    text = call_on(fn, "")
     if not isinstance(text, str) or not text.strip():
         raise Fail(f"fixed_dockerfile() should return the Dockerfile as a non-empty string, got {short(text)}")
     findings = scale.lint_dockerfile(text)
@@ -153,7 +133,7 @@ def _describe(name, image, replicas):
 def check_make_deployment(fn):
     for name, image, replicas in _DEPLOYMENT_CASES:
         described = _describe(name, image, replicas)
-        doc = _call_on(fn, described, name, image, replicas)
+        doc = call_on(fn, described, name, image, replicas)
         where = f"make_deployment({described})"
         if not isinstance(doc, dict):
             raise Fail(f"{where} should return the manifest as a dict (what yaml.safe_load gives), got {short(doc)}")
@@ -220,7 +200,7 @@ def _expected_march(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 @check(budget_s=30)
 def check_march_revenue_sql(fn):
-    sql = _call_on(fn, "")
+    sql = call_on(fn, "")
     if not isinstance(sql, str) or not sql.strip():
         raise Fail(f"march_revenue_sql() should return the query as a non-empty string, got {short(sql)}")
     for seed in _WAREHOUSE_SEEDS:
@@ -299,7 +279,7 @@ def check_choose_engine(fn):
     allowed = {"pandas", "single machine", "cluster"}
     for data_gb, ram_gb, disk_gb in _ENGINE_CASES:
         described = f"data_gb={data_gb}, ram_gb={ram_gb}, disk_gb={disk_gb}"
-        got = _call_on(fn, described, data_gb, ram_gb, disk_gb)
+        got = call_on(fn, described, data_gb, ram_gb, disk_gb)
         if got not in allowed:
             raise Fail(f"choose_engine({described}) should return one of {sorted(allowed)}, got {short(got)}")
         expected = _expected_engine(data_gb, ram_gb, disk_gb)
