@@ -1022,7 +1022,7 @@ def right_cycle_times_loop(events):
 
 
 def right_review_other_phrasing():
-    """Reasons with 'so' and consequences, suggestions with 'please', 'can we', 'should', 'I'd'."""
+    """Reasons with 'so' and consequences, suggestions with 'please', 'can we', 'I'd'; the leak on line 14."""
     good = copy.deepcopy(_GOOD)
     texts = {
         "leakage": "The segment rate uses the churned label of every row before the split, so held-out labels "
@@ -1039,6 +1039,8 @@ def right_review_other_phrasing():
     }
     for comment in good:
         comment["text"] = texts[comment["category"]]
+        if comment["category"] == "leakage":
+            comment["line"] = 14  # where the leaky feature enters the model's inputs
     return good
 
 
