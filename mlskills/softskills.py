@@ -391,9 +391,20 @@ def numbers_in(text: str) -> list[tuple[float, bool]]:
     return found
 
 
+#: Abbreviations whose full stop does not end a sentence ("approx. $31k").
+_ABBREVIATIONS = ("approx.", "ca.", "e.g.", "i.e.", "vs.", "est.", "incl.")
+
+
 def sentences(text: str) -> list[str]:
-    """Split prose into sentences (a full stop, ! or ? followed by a capital letter)."""
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip()) if s]
+    """Split prose into sentences (a full stop, ! or ? followed by a capital letter or $)."""
+    parts = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z$])", text.strip()) if s]
+    merged: list[str] = []
+    for part in parts:
+        if merged and merged[-1].lower().endswith(_ABBREVIATIONS):
+            merged[-1] += " " + part
+        else:
+            merged.append(part)
+    return merged
 
 
 def _close(number: float, value: float) -> bool:

@@ -514,6 +514,8 @@ def check_review_comments(fn):
                 f"comment {i} should be a dict with keys 'line', 'category' and 'text', got {short(comment)}"
             )
         line, category, text = comment["line"], comment["category"], comment["text"]
+        if isinstance(category, str):
+            category = category.strip().lower()  # "Error handling" is the same label
         if isinstance(line, bool) or not isinstance(line, (int, np.integer)):
             raise Fail(
                 f"comment {i}: 'line' should be an int (a line number of the new file), got {short(line)}"

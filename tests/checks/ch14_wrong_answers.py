@@ -1053,6 +1053,30 @@ def right_summary_gain_over_today(r):
     )
 
 
+def right_review_capitalised_categories():
+    """Category labels written with a capital ('Error handling'), as people write them."""
+    return [{**c, "category": c["category"].capitalize()} for c in _GOOD]
+
+
+def right_summary_with_approx(r):
+    """'approx.' in the first sentence: its full stop does not end the sentence."""
+    return (
+        f"Recommendation: call {r['contacted']:,} customers for approx. ${r['profit']:,.0f}. "
+        f"Expect ${r['profit_low']:,.0f} to ${r['profit_high']:,.0f}, against ${r['profit_default']:,.0f} today."
+    )
+
+
+def right_ab_sample_size_numpy(p_control, p_treatment, alpha=0.05, power=0.8):
+    """numpy throughout, the difference taken the other way round, int(np.ceil(...))."""
+    if p_control == p_treatment or not (0 < p_control < 1 and 0 < p_treatment < 1):
+        raise ValueError("two different proportions strictly between 0 and 1, please")
+    p_bar = (p_control + p_treatment) / 2
+    spread = norm.ppf(1 - alpha / 2) * np.sqrt(2 * p_bar * (1 - p_bar)) + norm.ppf(power) * np.sqrt(
+        p_control * (1 - p_control) + p_treatment * (1 - p_treatment)
+    )
+    return int(np.ceil(spread**2 / (p_treatment - p_control) ** 2))
+
+
 WRONG = {
     "check_precision_at_k": [
         precision_without_sorting,
@@ -1173,7 +1197,15 @@ RIGHT = {
     "check_precision_at_k": [right_precision_at_k, right_precision_ascending_last_k],
     "check_profit_optimal_threshold": [right_profit_optimal_threshold, right_threshold_ascending],
     "check_cycle_times": [_right_cycle_times, right_cycle_times_loop],
-    "check_ab_sample_size": [right_ab_sample_size],
-    "check_review_comments": [right_review_comments, right_review_other_phrasing],
-    "check_executive_summary": [right_executive_summary, right_summary_gain_over_today],
+    "check_ab_sample_size": [right_ab_sample_size, right_ab_sample_size_numpy],
+    "check_review_comments": [
+        right_review_comments,
+        right_review_other_phrasing,
+        right_review_capitalised_categories,
+    ],
+    "check_executive_summary": [
+        right_executive_summary,
+        right_summary_gain_over_today,
+        right_summary_with_approx,
+    ],
 }
