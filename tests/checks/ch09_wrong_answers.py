@@ -532,6 +532,7 @@ def _registry(
     create_returns_class=False,
     unknown="keyerror",
     overwrite_then_raise=False,
+    duplicate_error=ValueError,
 ):
     """Builds a registry base class with one deliberate mistake, selected by the arguments."""
 
@@ -548,7 +549,7 @@ def _registry(
             if name in Plugin.registry and on_duplicate == "raise":
                 if overwrite_then_raise:
                     Plugin.registry[name] = cls
-                raise ValueError(f"key {name!r} is taken")
+                raise duplicate_error(f"key {name!r} is taken")
             Plugin.registry[name] = cls
 
         @classmethod
@@ -1161,7 +1162,9 @@ def make_breaker_class(fn, *, failure_threshold, reset_after_s, clock, fallback)
 
 
 # ---------------------------------------------------------------- added by the chapter review
-def retry_exact_type(attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep):
+def retry_exact_type(
+    attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep
+):
     """Compares type(exc) with retry_on exactly, so a subclass (ConnectionResetError) is not retried."""
 
     def decorate(fn):
@@ -1180,7 +1183,9 @@ def retry_exact_type(attempts, *, base_s, retry_on=(ConnectionError, TimeoutErro
     return decorate
 
 
-def retry_shared_counter(attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep):
+def retry_shared_counter(
+    attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep
+):
     """Keeps the attempt count in the decorator, so a second call has no attempts left."""
 
     def decorate(fn):
@@ -1202,7 +1207,9 @@ def retry_shared_counter(attempts, *, base_s, retry_on=(ConnectionError, Timeout
     return decorate
 
 
-def retry_while_doubling(attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep):
+def retry_while_doubling(
+    attempts, *, base_s, retry_on=(ConnectionError, TimeoutError), sleep=time.sleep
+):
     """Right: a while loop that doubles the delay and re-raises with `raise exc`."""
 
     def decorate(fn):
@@ -1284,7 +1291,9 @@ def calls_sorted_by_line_only(source, targets):
     return sorted(found, key=lambda item: item[0])
 
 
-def breaker_catches_connection_errors_only(fn, *, failure_threshold, reset_after_s, clock, fallback):
+def breaker_catches_connection_errors_only(
+    fn, *, failure_threshold, reset_after_s, clock, fallback
+):
     """Catches only ConnectionError, so a timeout or a bad reply reaches the caller."""
     state = {"failures": 0, "opened_at": None}
 
@@ -1322,6 +1331,39 @@ def breaker_closure_dict(fn, *, failure_threshold, reset_after_s, clock, fallbac
         return result
 
     return guarded
+
+
+def breaker_pause_from_first_failure(fn, *, failure_threshold, reset_after_s, clock, fallback):
+    """Starts the pause at the first failure of the streak, not at the moment the breaker opens."""
+    state = {"failures": 0, "first_failure": None, "open": False}
+
+    def guarded(x):
+        if state["open"] and clock() - state["first_failure"] < reset_after_s:
+            return fallback(x)
+        try:
+            result = fn(x)
+        except Exception:
+            state["failures"] += 1
+            if state["failures"] == 1 or state["open"]:
+                state["first_failure"] = clock()
+            state["open"] = state["open"] or state["failures"] >= failure_threshold
+            return fallback(x)
+        state.update(failures=0, first_failure=None, open=False)
+        return result
+
+    return guarded
+
+
+def nc_float32(X, C):
+    """Computes in float32, whose 7 digits miss the tolerance."""
+    X, C = np.asarray(X, np.float32), np.asarray(C, np.float32)
+    squared = ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+    return squared.argmin(axis=1), squared.min(axis=1)
+
+
+def registry_duplicate_keyerror():
+    """Raises KeyError, not ValueError, for a taken key."""
+    return _registry(duplicate_error=KeyError)
 
 
 WRONG = {
@@ -1369,6 +1411,7 @@ WRONG = {
         registry_unknown_bare_keyerror,
         registry_not_a_dict,
         registry_never_returns,
+        registry_duplicate_keyerror,
     ],
     "check_nearest_centroid_numpy": [
         nc_euclidean,
@@ -1387,6 +1430,7 @@ WRONG = {
         nc_never_returns,
         nc_loop_through_alias,
         nc_comprehension_over_copy,
+        nc_float32,
     ],
     "check_find_calls": [
         calls_text_search,
@@ -1416,6 +1460,7 @@ WRONG = {
         breaker_trial_success_keeps_open,
         breaker_never_returns,
         breaker_catches_connection_errors_only,
+        breaker_pause_from_first_failure,
     ],
 }
 
@@ -1423,7 +1468,12 @@ RIGHT = {
     "check_seeded": [SeededClass, seeded_with_exitstack, seeded_dict_state],
     "check_retry": [RetryClass, retry_while_doubling],
     "check_make_registry": [registry_with_metaclass, registry_with_types_new_class],
-    "check_nearest_centroid_numpy": [nc_matmul_expansion, nc_loop_over_centroids, nc_loop_over_columns, nc_einsum],
+    "check_nearest_centroid_numpy": [
+        nc_matmul_expansion,
+        nc_loop_over_centroids,
+        nc_loop_over_columns,
+        nc_einsum,
+    ],
     "check_find_calls": [calls_with_unparse, calls_with_visitor],
     "check_make_breaker": [make_breaker_class, breaker_closure_dict],
 }
