@@ -72,7 +72,7 @@ def policy_findings(dockerfile: str) -> list[dict]:
     """The book's container policy, on top of hadolint.
 
     BA001: the final stage runs as a non-root user (a ``USER`` other than root/0).
-    BA002: the final stage has a ``HEALTHCHECK``.
+    BA002: the final stage has a ``HEALTHCHECK`` (``HEALTHCHECK NONE`` does not count).
     BA003: every ``FROM`` names a tag or digest that is not ``latest``.
     """
     instructions = _instructions(dockerfile)
@@ -83,7 +83,8 @@ def policy_findings(dockerfile: str) -> list[dict]:
     if not users or users[-1] in {"root", "0"}:
         findings.append({"line": 0, "code": "BA001", "level": "error",
                          "message": "the final stage runs as root: add a non-root USER"})
-    if not any(kw == "HEALTHCHECK" for _, kw, _ in last):
+    checks = [args for _, kw, args in last if kw == "HEALTHCHECK"]
+    if not checks or checks[-1].strip().upper() == "NONE":  # HEALTHCHECK NONE switches the check off
         findings.append({"line": 0, "code": "BA002", "level": "error",
                          "message": "the final stage has no HEALTHCHECK"})
     for line, kw, args in instructions:

@@ -6,8 +6,10 @@ Each one is proved honest in tests/checks/ch05_wrong_answers.py.
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
+import numbers
 import re
 import tempfile
 from pathlib import Path
@@ -54,7 +56,7 @@ def check_bigquery_cost(fn):
         described = f"{_bytes_words(bytes_scanned)}, tables={tables}"
         got = call_on(fn, described, bytes_scanned, tables)
         expected = _expected_cost(bytes_scanned, tables)
-        if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(float(got)):
+        if isinstance(got, bool) or not isinstance(got, (numbers.Real, decimal.Decimal)) or not math.isfinite(float(got)):
             raise Fail(f"bigquery_cost({described}) should return a number of US dollars, got {short(got)}")
         if not math.isclose(float(got), expected, rel_tol=1e-9, abs_tol=1e-15):
             ratio = float(got) / expected
@@ -70,6 +72,8 @@ def check_bigquery_cost(fn):
 
 
 # ---------------------------------------------------------------- Exercise 2: fix the Dockerfile
+_SHELLS = {"sh", "bash", "dash", "ash"}
+
 def _final_stage(dockerfile: str) -> list[tuple[int, str, str]]:
     instructions = scale._instructions(dockerfile)
     starts = [i for i, (_, kw, _) in enumerate(instructions) if kw == "FROM"]
@@ -101,6 +105,11 @@ def check_fixed_dockerfile(fn):
     starts_service = isinstance(argv, list) and any(
         isinstance(a, str) and ("penguin-serve" in a or "penguin_model" in a) for a in argv
     )
+    if starts_service and argv[0].rsplit("/", 1)[-1] in _SHELLS:
+        raise Fail(
+            f"the command {short(command)} starts a shell, which becomes PID 1 and receives the stop signal "
+            "instead of the service: start the service itself"
+        )
     if not starts_service:
         raise Fail(
             f"the final stage should still start the service in exec (JSON array) form, like the naive "
@@ -108,12 +117,33 @@ def check_fixed_dockerfile(fn):
         )
     if not any(kw == "EXPOSE" and re.search(r"\b8080\b", args) for _, kw, args in final):
         raise Fail("the service listens on 8080 (see serve.py and the probes): the final stage should declare that port")
+    health = [args for _, kw, args in final if kw == "HEALTHCHECK"][-1]
+    if "/healthz" not in health or not re.search(r":8080\b", health):
+        raise Fail(
+            f"the HEALTHCHECK {short(health)} does not ask the service's health endpoint (GET /healthz on port "
+            "8080): a check that asks the wrong place marks a healthy container unhealthy"
+        )
+    runs = " ".join(args for _, kw, args in final if kw == "RUN")
+    for tool in ("curl", "wget"):
+        if re.search(rf"\b{tool}\b", health) and not re.search(rf"\b{tool}\b", runs):
+            raise Fail(
+                f"the HEALTHCHECK calls {tool}, which the final stage never installs (the slim Python images "
+                "have neither curl nor wget): the check would fail in every container"
+            )
+    copies_from = [args for _, kw, args in final if kw == "COPY" and "--from" in args]
+    installs = "pip install" in runs or any("wheel" not in args for args in copies_from)
+    if not installs:
+        raise Fail(
+            "the final stage never installs the model package (a wheel copied in is not installed): "
+            "penguin-serve would not exist in the image"
+        )
     copied = " ".join(args for _, kw, args in scale._instructions(text) if kw in {"COPY", "ADD"})
     if "model_package" not in copied:
         raise Fail("the image should still be built from apps/ch05_deploy/model_package: nothing copies it in")
     return (
-        "no hadolint finding, a non-root USER, a HEALTHCHECK, pinned base images, the service started "
-        "in exec form on port 8080 from the model package"
+        "no hadolint finding, a non-root USER, a HEALTHCHECK that asks /healthz on 8080 with a tool the image "
+        "has, pinned base images, the model package installed in the final stage and started in exec form "
+        "(no shell) on port 8080"
     )
 
 
@@ -123,6 +153,29 @@ _DEPLOYMENT_CASES = [
     ("churn-api", "registry.example.com/churn@sha256:" + "ab" * 32, 5),
     ("tiny", "ghcr.io/example/tiny:2.1", 1),
 ]
+
+
+def _probe_problem(probe: dict, container: dict) -> str | None:
+    """Why ``probe`` would not check the service (GET /healthz on 8080), or None."""
+    handlers = [h for h in ("httpGet", "tcpSocket", "exec", "grpc") if h in probe]
+    if len(handlers) != 1:
+        return f"should have exactly one handler (httpGet, tcpSocket, exec or grpc), has {handlers or 'none'}"
+    handler = handlers[0]
+    if handler == "exec":
+        return None
+    if handler == "grpc":
+        return "uses grpc, but the service speaks HTTP"
+    port = probe[handler].get("port")
+    if isinstance(port, str):  # a string is a port *name*, looked up in the container's ports
+        named = {p.get("name"): p.get("containerPort") for p in container.get("ports") or []}
+        if port not in named:
+            return f"names the port {port!r}, which no entry in the container's ports defines"
+        port = named[port]
+    if port != 8080:
+        return f"asks port {short(port)}, where the service does not listen"
+    if handler == "httpGet" and probe[handler].get("path") != "/healthz":
+        return f"asks the path {short(probe[handler].get('path'))}, which is not the service's health endpoint"
+    return None
 
 
 def _describe(name, image, replicas):
@@ -158,6 +211,8 @@ def check_make_deployment(fn):
                 f"{short(labels)}; the API server rejects such a Deployment"
             )
         containers = doc["spec"]["template"]["spec"].get("containers") or []
+        if not containers:
+            raise Fail(f"{where}: the pod template has no container (the API server requires at least one)")
         for c in containers:
             cname = c.get("name")
             if c.get("image") != image:
@@ -181,9 +236,13 @@ def check_make_deployment(fn):
             for probe in ("readinessProbe", "livenessProbe"):
                 if not c.get(probe):
                     raise Fail(f"{where}: container {cname!r} has no {probe}")
+                problem = _probe_problem(c[probe], c)
+                if problem:
+                    raise Fail(f"{where}: the {probe} of container {cname!r} {problem}")
     return (
         f"{len(_DEPLOYMENT_CASES)} Deployments validate strictly, with the given name, image and replicas, a "
-        "selector matching the pod labels, cpu and memory requests ≤ limits, readiness and liveness probes"
+        "selector matching the pod labels, cpu and memory requests ≤ limits, readiness and liveness probes "
+        "that ask the service's port (and /healthz)"
     )
 
 

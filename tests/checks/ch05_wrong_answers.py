@@ -629,6 +629,101 @@ def engine_table(data_gb, ram_gb, disk_gb):
     return next((engine for engine, ok in fits if ok), "cluster")
 
 
+# ---------------------------------------------------------------- added in review
+def cost_returns_decimal(bytes_scanned, tables=1):
+    """Returns the bill as a Decimal, which is a number of dollars too."""
+    billed = max(-(-bytes_scanned // MIB), 10 * tables) * MIB
+    return Decimal(billed) / Decimal(TIB) * Decimal("6.25")
+
+
+_HEALTH = [line for line in GOOD.splitlines() if line.startswith("HEALTHCHECK")][0]
+
+
+def dockerfile_curl_healthcheck():
+    """Health-checks with curl, which the slim image does not have."""
+    return _replace(_HEALTH, 'HEALTHCHECK CMD ["curl", "-f", "http://127.0.0.1:8080/healthz"]')
+
+
+def dockerfile_healthcheck_wrong_path():
+    """Health-checks /health instead of /healthz."""
+    return _replace(_HEALTH, _HEALTH.replace("8080/healthz", "8080/health"))
+
+
+def dockerfile_healthcheck_wrong_port():
+    """Health-checks port 80, where the service does not listen."""
+    return _replace(_HEALTH, _HEALTH.replace(":8080/", ":80/"))
+
+
+def dockerfile_healthcheck_none():
+    """Writes HEALTHCHECK NONE, which switches the health check off."""
+    return _replace(_HEALTH, "HEALTHCHECK NONE")
+
+
+def dockerfile_shell_in_exec_form():
+    """Starts the service through sh -c, so the shell is PID 1 and gets the stop signal."""
+    return _replace('CMD ["penguin-serve"]', 'CMD ["sh", "-c", "penguin-serve"]')
+
+
+def dockerfile_wheel_not_installed():
+    """Copies the wheel into the final stage but never installs it."""
+    return _replace("RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \\\n && useradd", "RUN useradd")
+
+
+def dockerfile_python_m_digest():
+    """Runs the module with python -m, base images pinned by digest."""
+    digest = "python@sha256:" + "ab" * 32
+    return GOOD.replace("python:3.11.13-slim-bookworm", digest).replace(
+        'CMD ["penguin-serve"]', 'CMD ["python", "-m", "penguin_model.serve"]'
+    )
+
+
+def _probe(kind, probe):
+    def answer(name, image, replicas):
+        doc = _deployment(name, image, replicas)
+        _container(doc)[kind] = probe
+        return doc
+
+    return answer
+
+
+def deployment_no_containers(name, image, replicas):
+    """A pod template with an empty list of containers."""
+    doc = _deployment(name, image, replicas)
+    doc["spec"]["template"]["spec"]["containers"] = []
+    return doc
+
+
+deployment_probe_without_handler = _probe("readinessProbe", {"periodSeconds": 5})
+deployment_probe_without_handler.__doc__ = "A readiness probe with timings but no handler (the schema allows it)."
+deployment_probe_wrong_port = _probe("readinessProbe", {"httpGet": {"path": "/healthz", "port": 80}})
+deployment_probe_wrong_port.__doc__ = "The readiness probe asks port 80, where the service does not listen."
+deployment_probe_wrong_path = _probe("livenessProbe", {"httpGet": {"path": "/health", "port": 8080}})
+deployment_probe_wrong_path.__doc__ = "The liveness probe asks /health, not /healthz."
+deployment_probe_port_quoted = _probe("livenessProbe", {"httpGet": {"path": "/healthz", "port": "8080"}})
+deployment_probe_port_quoted.__doc__ = "Quotes the probe's port: a string is a port name, and no port is named '8080'."
+deployment_probe_unknown_name = _probe("readinessProbe", {"httpGet": {"path": "/healthz", "port": "http"}})
+deployment_probe_unknown_name.__doc__ = "Names the port 'http' without declaring it in the container's ports."
+
+
+def deployment_named_port_tcp(name, image, replicas):
+    """A named container port for the readiness probe, a TCP liveness probe, numeric quantities."""
+    doc = _deployment(name, image, replicas)
+    c = _container(doc)
+    c["ports"] = [{"name": "http", "containerPort": 8080}]
+    c["readinessProbe"] = {"httpGet": {"path": "/healthz", "port": "http"}}
+    c["livenessProbe"] = {"tcpSocket": {"port": 8080}}
+    c["resources"] = {"requests": {"cpu": 0.1, "memory": 67108864}, "limits": {"cpu": 0.5, "memory": 134217728}}
+    return doc
+
+
+def engine_divides(data_gb, ram_gb, disk_gb):
+    """The rules with the capacities divided instead of the data multiplied."""
+    if data_gb <= ram_gb / 5:
+        return "pandas"
+    return "single machine" if data_gb <= disk_gb - data_gb else "cluster"
+
+
+
 WRONG = {
     "check_bigquery_cost": [
         cost_decimal_units,
@@ -664,6 +759,12 @@ WRONG = {
         dockerfile_no_package,
         dockerfile_empty,
         dockerfile_path,
+        dockerfile_curl_healthcheck,
+        dockerfile_healthcheck_wrong_path,
+        dockerfile_healthcheck_wrong_port,
+        dockerfile_healthcheck_none,
+        dockerfile_shell_in_exec_form,
+        dockerfile_wheel_not_installed,
     ],
     "check_make_deployment": [
         deployment_replicas_as_text,
@@ -686,6 +787,12 @@ WRONG = {
         deployment_no_selector,
         deployment_as_yaml_text,
         deployment_second_container_without_limits,
+        deployment_no_containers,
+        deployment_probe_without_handler,
+        deployment_probe_wrong_port,
+        deployment_probe_wrong_path,
+        deployment_probe_port_quoted,
+        deployment_probe_unknown_name,
     ],
     "check_march_revenue_sql": [
         sql_no_month_filter,
@@ -715,9 +822,9 @@ WRONG = {
     ],
 }
 RIGHT = {
-    "check_bigquery_cost": [cost_decimal, cost_integer_math],
-    "check_fixed_dockerfile": [dockerfile_multistage, dockerfile_entrypoint],
-    "check_make_deployment": [deployment_from_yaml],
+    "check_bigquery_cost": [cost_decimal, cost_integer_math, cost_returns_decimal],
+    "check_fixed_dockerfile": [dockerfile_multistage, dockerfile_entrypoint, dockerfile_python_m_digest],
+    "check_make_deployment": [deployment_from_yaml, deployment_named_port_tcp],
     "check_march_revenue_sql": [sql_cte_with_rounding, sql_in_list],
-    "check_choose_engine": [engine_table],
+    "check_choose_engine": [engine_table, engine_divides],
 }
