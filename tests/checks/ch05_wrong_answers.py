@@ -677,12 +677,14 @@ def dockerfile_python_m_digest():
     )
 
 
-def _probe(kind, probe):
+def _probe(kind, probe, name, doc):
     def answer(name, image, replicas):
-        doc = _deployment(name, image, replicas)
-        _container(doc)[kind] = probe
-        return doc
+        deployment = _deployment(name, image, replicas)
+        _container(deployment)[kind] = copy.deepcopy(probe)
+        return deployment
 
+    answer.__name__ = answer.__qualname__ = name
+    answer.__doc__ = doc
     return answer
 
 
@@ -693,16 +695,31 @@ def deployment_no_containers(name, image, replicas):
     return doc
 
 
-deployment_probe_without_handler = _probe("readinessProbe", {"periodSeconds": 5})
-deployment_probe_without_handler.__doc__ = "A readiness probe with timings but no handler (the schema allows it)."
-deployment_probe_wrong_port = _probe("readinessProbe", {"httpGet": {"path": "/healthz", "port": 80}})
-deployment_probe_wrong_port.__doc__ = "The readiness probe asks port 80, where the service does not listen."
-deployment_probe_wrong_path = _probe("livenessProbe", {"httpGet": {"path": "/health", "port": 8080}})
-deployment_probe_wrong_path.__doc__ = "The liveness probe asks /health, not /healthz."
-deployment_probe_port_quoted = _probe("livenessProbe", {"httpGet": {"path": "/healthz", "port": "8080"}})
-deployment_probe_port_quoted.__doc__ = "Quotes the probe's port: a string is a port name, and no port is named '8080'."
-deployment_probe_unknown_name = _probe("readinessProbe", {"httpGet": {"path": "/healthz", "port": "http"}})
-deployment_probe_unknown_name.__doc__ = "Names the port 'http' without declaring it in the container's ports."
+deployment_probe_without_handler = _probe(
+    "readinessProbe", {"periodSeconds": 5},
+    "deployment_probe_without_handler",
+    "A readiness probe with timings but no handler (the schema allows it).",
+)
+deployment_probe_wrong_port = _probe(
+    "readinessProbe", {"httpGet": {"path": "/healthz", "port": 80}},
+    "deployment_probe_wrong_port",
+    "The readiness probe asks port 80, where the service does not listen.",
+)
+deployment_probe_wrong_path = _probe(
+    "livenessProbe", {"httpGet": {"path": "/health", "port": 8080}},
+    "deployment_probe_wrong_path",
+    "The liveness probe asks /health, not /healthz.",
+)
+deployment_probe_port_quoted = _probe(
+    "livenessProbe", {"httpGet": {"path": "/healthz", "port": "8080"}},
+    "deployment_probe_port_quoted",
+    "Quotes the probe's port: a string is a port name, and no port is named '8080'.",
+)
+deployment_probe_unknown_name = _probe(
+    "readinessProbe", {"httpGet": {"path": "/healthz", "port": "http"}},
+    "deployment_probe_unknown_name",
+    "Names the port 'http' without declaring it in the container's ports.",
+)
 
 
 def deployment_named_port_tcp(name, image, replicas):
