@@ -42,3 +42,16 @@ def namespace(notebook: Path) -> dict:
     finally:
         os.chdir(previous)
     return ns
+
+
+def stored_text(notebook: Path, cell_id: str) -> str:
+    """The stored text outputs (stdout and text/plain) of the cell with id ``cell_id``.
+
+    Chapter tests read the numbers a chapter printed from here: nbval proves those
+    outputs current, so asserting on them checks the prose's claims without re-running.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next((c for c in nb.cells if c.get("id") == cell_id), None)
+    if cell is None:
+        raise LookupError(f"{notebook.name} has no cell with id {cell_id!r}; did its id change?")
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs)

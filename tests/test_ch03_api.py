@@ -8,13 +8,13 @@ uvicorn process through ``mlskills.services.Service`` and checks that it is gone
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 import sys
 
 import grpc
-import nbformat
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +24,7 @@ from mlskills.apis import contract, formats, grpc_service, rest
 from mlskills.apis.model import FEATURES, JAVASCRIPT, PenguinModel
 from mlskills.apis.wire import ByteCounter
 from mlskills.services import Service
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "03-apis.ipynb"
 READER, ADMIN = "reader-key", "admin-key"
@@ -55,12 +56,7 @@ def client(model):
         yield c
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    return "".join(
-        o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs
-    )
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 # ---------------------------------------------------------------- the model file

@@ -8,6 +8,7 @@ attack), and one generous timing ratio is measured with the book's harness.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import importlib.util
@@ -19,17 +20,13 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from mlskills import ROOT, data, measure
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "04-responsible-ai.ipynb"
 QUASI_IDENTIFIERS = ["zip", "birth_date", "sex"]
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    return "".join(
-        o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs
-    )
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 @pytest.fixture(scope="module")

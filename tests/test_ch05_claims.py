@@ -4,26 +4,24 @@ cells whose outputs nbval ignores (asserted here as ratios with generous margins
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 
 import dask
 import dask.dataframe as dd
-import nbformat
 import pytest
 import yaml
 from threadpoolctl import threadpool_limits
 
 from mlskills import ROOT, measure, scale
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "05-the-cloud-and-scale.ipynb"
 DEPLOY = ROOT / "apps" / "ch05_deploy"
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 # ---------------------------------------------------------------- containers and manifests

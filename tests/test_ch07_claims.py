@@ -8,6 +8,7 @@ data-parallel helper and the all-reduce arithmetic are also tested directly.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nbformat
@@ -15,17 +16,12 @@ import numpy as np
 import pytest
 
 from mlskills import ROOT, dataparallel
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "07-advanced-machine-learning.ipynb"
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    parts = []
-    for output in cell.outputs:
-        parts.append(output.get("text", "") or output.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 def numbers(text: str) -> list[float]:

@@ -7,24 +7,20 @@ tolerances stated in each test. A cheap re-computation checks the stepping claim
 
 from __future__ import annotations
 
+import functools
 import re
 
-import nbformat
 import numpy as np
 import pytest
 import torch
 
 from mlskills import ROOT
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "08-stateful-stateless.ipynb"
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    return "".join(
-        o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs
-    )
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 def table(cell_id: str) -> dict[str, float]:

@@ -8,24 +8,19 @@ determinism of quantized ONNX files), and one generous latency floor is measured
 
 from __future__ import annotations
 
+import functools
 import re
 
-import nbformat
 import numpy as np
 import pytest
 
 from mlskills import ROOT, data, measure
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "13-optimization.ipynb"
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    parts = []
-    for output in cell.outputs:
-        parts.append(output.get("text", "") or output.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,19 @@ the helpers and the answer key are tested directly.
 
 from __future__ import annotations
 
+import functools
 import re
 
-import nbformat
 import pytest
 
 from mlskills import ROOT, softskills
 from mlskills.checks import ch14
+from tests import notebook_code
 
 CHAPTER = ROOT / "chapters" / "14-soft-skills.ipynb"
 
 
-def stored_text(cell_id: str) -> str:
-    nb = nbformat.read(CHAPTER, as_version=4)
-    cell = next(c for c in nb.cells if c.get("id") == cell_id)
-    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+stored_text = functools.partial(notebook_code.stored_text, CHAPTER)
 
 
 def numbers(text: str) -> list[float]:
