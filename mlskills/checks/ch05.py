@@ -247,7 +247,8 @@ def check_make_deployment(fn):
 
 
 # ---------------------------------------------------------------- Exercise 4: the warehouse query
-_WAREHOUSE_SEEDS = (11, 12)
+# (seed, months): the second warehouse also holds April, so "March or later" is not March
+_WAREHOUSES = ((11, ("2026-01", "2026-02", "2026-03")), (12, ("2026-01", "2026-02", "2026-03", "2026-04")))
 
 
 def _expected_march(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -262,17 +263,17 @@ def check_march_revenue_sql(fn):
     sql = call_on(fn, "")
     if not isinstance(sql, str) or not sql.strip():
         raise Fail(f"march_revenue_sql() should return the query as a non-empty string, got {short(sql)}")
-    for seed in _WAREHOUSE_SEEDS:
+    for seed, months in _WAREHOUSES:
         with tempfile.TemporaryDirectory(prefix="ch05-check-") as tmp:
-            _check_on_warehouse(sql, seed, Path(tmp))
+            _check_on_warehouse(sql, seed, months, Path(tmp))
     return (
         "revenue per (region, category) for March, ordered, right on two warehouses; "
-        "the plan reads 1 of 3 monthly partitions"
+        "the plan reads only March's partition of the sales"
     )
 
 
-def _check_on_warehouse(sql: str, seed: int, root: Path) -> None:
-    tables = scale.star_schema(4000, seed=seed)
+def _check_on_warehouse(sql: str, seed: int, months: tuple[str, ...], root: Path) -> None:
+    tables = scale.star_schema(4000, seed=seed, months=months)
     con = scale.open_warehouse(scale.write_star(tables, root))
     try:
         try:

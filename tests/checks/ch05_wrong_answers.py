@@ -741,6 +741,16 @@ def engine_divides(data_gb, ram_gb, disk_gb):
 
 
 
+def sql_march_or_later():
+    """Filters month >= '2026-03', which takes April too once there is an April."""
+    return _sql(where="f.month >= '2026-03'")
+
+
+def sql_like_month():
+    """Filters the partition with LIKE, grouping and ordering by position."""
+    return _sql(where="f.month LIKE '2026-03%'", order="1, 2")
+
+
 WRONG = {
     "check_bigquery_cost": [
         cost_decimal_units,
@@ -825,6 +835,7 @@ WRONG = {
         sql_filters_on_date_key,
         sql_syntax_error,
         sql_empty,
+        sql_march_or_later,
     ],
     "check_choose_engine": [
         engine_ram_once,
@@ -842,6 +853,6 @@ RIGHT = {
     "check_bigquery_cost": [cost_decimal, cost_integer_math, cost_returns_decimal],
     "check_fixed_dockerfile": [dockerfile_multistage, dockerfile_entrypoint, dockerfile_python_m_digest],
     "check_make_deployment": [deployment_from_yaml, deployment_named_port_tcp],
-    "check_march_revenue_sql": [sql_cte_with_rounding, sql_in_list],
+    "check_march_revenue_sql": [sql_cte_with_rounding, sql_in_list, sql_like_month],
     "check_choose_engine": [engine_table, engine_divides],
 }
