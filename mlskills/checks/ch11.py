@@ -109,6 +109,16 @@ def check_cache_key(fn):
         raise Fail(
             f"cache_key should return a non-empty str (a hex digest), got {type(key).__name__} {short(key)}"
         )
+    if any(ch not in "0123456789abcdef" for ch in key.lower()):
+        raise Fail(
+            f"cache_key returned {short(key)}, which is not a hex digest: hash the description of the task "
+            "and return the digest as hex, so the key has a fixed length and is safe as a file name"
+        )
+    if len(key) < 32:
+        raise Fail(
+            f"cache_key returned a key of {len(key)} hex digits: with fewer than 32 (128 bits), two different "
+            "tasks can end up sharing a key; use a cryptographic hash such as hashlib.sha256"
+        )
     again = call(fn, task, dict(params), dict(inputs))
     if again != key:
         raise Fail(
@@ -124,6 +134,14 @@ def check_cache_key(fn):
         ("the task name changed (train → evaluate)", ("evaluate", params, inputs)),
         ("a parameter's value changed (C 1.0 → 10.0)", (task, {**params, "C": 10.0}, inputs)),
         ("a parameter was added (tol=1e-4)", (task, {**params, "tol": 1e-4}, inputs)),
+        (
+            "a parameter was renamed (max_iter → n_iter)",
+            (task, {"C": params["C"], "n_iter": params["max_iter"]}, inputs),
+        ),
+        (
+            "an input was renamed (features → feature_table)",
+            (task, params, {"feature_table": inputs["features"], "labels": inputs["labels"]}),
+        ),
         ("an input's hash changed", (task, params, {**inputs, "features": "c3" * 32})),
         (
             "the two inputs swapped hashes",
@@ -151,7 +169,7 @@ def check_cache_key(fn):
             )
         seen[got] = what
     return (
-        "the key is a deterministic str, ignores dict order, and changes with the task name, "
+        "the key is a deterministic hex digest of at least 128 bits, ignores dict order, and changes with the task name, "
         "each parameter's name, value and type, and which input has which hash"
     )
 
@@ -162,14 +180,16 @@ class _Transient(ConnectionError):
 
 
 def _flaky(failures: int):
-    state = {"calls": 0}
+    state = {"calls": 0, "last": None}
 
     def fetch():
         state["calls"] += 1
         if state["calls"] <= failures:
-            raise _Transient(f"timed out (call {state['calls']})")
+            state["last"] = _Transient(f"timed out (call {state['calls']})")
+            raise state["last"]
         return "rows"
 
+    fetch.state = state
     return fetch
 
 
@@ -201,13 +221,19 @@ def check_retry(fn):
             )
     for failures, retries in [(3, 2), (1, 0), (6, 3)]:
         waits = []
-        task = counted(_flaky(failures), retries + 1, "the task")
+        flaky = _flaky(failures)
+        task = counted(flaky, retries + 1, "the task")
         try:
             got = call(fn, task, retries=retries, base_delay_s=1.0, sleep=waits.append)
         except Fail as fail:
             if not isinstance(fail.__cause__, _Transient):
                 raise Fail(
                     f"after retries={retries} were used up, the task's own ConnectionError should reach the caller; {fail}"
+                ) from None
+            if fail.__cause__ is not flaky.state["last"]:
+                raise Fail(
+                    f"with retries={retries}, the caller got {fail.__cause__} instead of the error of the "
+                    "last attempt: the last failure is the one that says why the task is given up"
                 ) from None
         else:
             raise Fail(
@@ -290,6 +316,19 @@ _CASES = [
                 ["ok", "0.1", 0.93, 0.9, 5.0],
                 ["crashed", "1.0", _NAN, _NAN, _NAN],
                 ["nolat", "3.0", 0.99, 0.9, _NAN],
+            ]
+        ),
+        "accuracy",
+        8.0,
+        "ok",
+    ),
+    (
+        "a run within the budget has no value for the metric and is listed first",
+        _runs(
+            [
+                ["nometric", "3.0", _NAN, _NAN, 2.0],
+                ["ok", "0.1", 0.93, 0.9, 5.0],
+                ["worse", "1.0", 0.91, 0.9, 4.0],
             ]
         ),
         "accuracy",

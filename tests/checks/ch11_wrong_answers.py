@@ -236,6 +236,37 @@ def key_pickle_of_sorted_items(task, params, input_hashes):
     return hashlib.sha256(blob).hexdigest()
 
 
+def key_ignores_param_names(task, params, input_hashes):
+    """Hashes the parameter values in name order but not the names: renaming max_iter to n_iter reuses the old output."""
+    values = tuple(params[k] for k in sorted(params))
+    inputs = tuple(sorted(input_hashes.items()))
+    return hashlib.sha256(repr((task, values, inputs)).encode()).hexdigest()
+
+
+def key_ignores_input_names(task, params, input_hashes):
+    """Hashes the input hashes in name order but not the names: renaming an input goes unnoticed."""
+    inputs = [input_hashes[k] for k in sorted(input_hashes)]
+    return hashlib.sha256(json.dumps([task, params, inputs], sort_keys=True).encode()).hexdigest()
+
+
+def key_is_the_json_text(task, params, input_hashes):
+    """Returns the sorted JSON text itself, not a digest of it: not a hex name of fixed length."""
+    return json.dumps([task, params, input_hashes], sort_keys=True)
+
+
+def key_str_of_python_hash(task, params, input_hashes):
+    """str() of Python's hash(): salted per process for strings, and far too short to avoid collisions."""
+    return str(
+        abs(hash((task, tuple(sorted(params.items())), tuple(sorted(input_hashes.items())))))
+    )
+
+
+def key_repr_of_sorted_reprs(task, params, input_hashes):
+    """SHA-256 of the repr of sorted item reprs (repr keeps 1.0 apart from '1.0'; right)."""
+    items = (task, sorted(repr(item) for item in params.items()), sorted(input_hashes.items()))
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
 # -------------------------------------------------------------------------- Exercise 3: retry
 def retry_constant_delay(task, *, retries, base_delay_s, sleep):
     """Waits the same time before every retry (no backoff)."""
@@ -362,6 +393,32 @@ def retry_while_loop(task, *, retries, base_delay_s, sleep):
         delay, left = delay * 2, left - 1
 
 
+def retry_reraises_first_error(task, *, retries, base_delay_s, sleep):
+    """Keeps the first exception and raises it at the end: the caller never sees why the last attempt failed."""
+    first = None
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception as exc:
+            first = first or exc
+            if attempt < retries:
+                sleep(base_delay_s * 2**attempt)
+    raise first
+
+
+def retry_raises_after_the_loop(task, *, retries, base_delay_s, sleep):
+    """Remembers the last exception and raises it after the loop (right)."""
+    last = None
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception as exc:
+            last = exc
+            if attempt < retries:
+                sleep(base_delay_s * 2**attempt)
+    raise last
+
+
 # ----------------------------------------------------------------------- Exercise 4: best_run
 def best_ignores_budget(runs, *, metric, max_latency_ms):
     """Picks the most accurate run whatever its latency."""
@@ -486,6 +543,35 @@ def best_query_and_nlargest(runs, *, metric, max_latency_ms):
     return top.nsmallest(1, "metrics.latency_ms")["run_id"].iloc[0]
 
 
+def best_max_over_nan_metric(runs, *, metric, max_latency_ms):
+    """Filters on latency only and takes max() in plain Python: a NaN score listed first wins every comparison."""
+    rows = [r for r in runs.to_dict("records") if r["metrics.latency_ms"] <= max_latency_ms]
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r[f"metrics.{metric}"], -r["metrics.latency_ms"]))["run_id"]
+
+
+def best_sorts_missing_scores_first(runs, *, metric, max_latency_ms):
+    """Sorts with na_position='first' without dropping NaN scores: a run without the metric comes out on top."""
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    order = ok.sort_values(
+        [f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True], na_position="first"
+    )
+    return order["run_id"].iloc[0]
+
+
+def best_dropna_then_filter(runs, *, metric, max_latency_ms):
+    """dropna on the two columns first, then the budget, then a two-key sort (right)."""
+    ok = runs.dropna(subset=[f"metrics.{metric}", "metrics.latency_ms"])
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    order = ok.sort_values([f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True])
+    return order["run_id"].iloc[0]
+
+
 WRONG = {
     "check_topological_order": [
         order_forgets_dependency_only_tasks,
@@ -511,6 +597,10 @@ WRONG = {
         key_loses_types,
         key_returns_bytes,
         key_python_hash,
+        key_ignores_param_names,
+        key_ignores_input_names,
+        key_is_the_json_text,
+        key_str_of_python_hash,
     ],
     "check_retry": [
         retry_constant_delay,
@@ -522,6 +612,7 @@ WRONG = {
         retry_wraps_last_error,
         retry_sleeps_after_last_failure,
         retry_sleeps_before_first_call,
+        retry_reraises_first_error,
     ],
     "check_best_run": [
         best_ignores_budget,
@@ -533,11 +624,17 @@ WRONG = {
         best_raises_when_nothing_qualifies,
         best_returns_index_label,
         best_fills_callers_nans,
+        best_max_over_nan_metric,
+        best_sorts_missing_scores_first,
     ],
 }
 RIGHT = {
     "check_topological_order": [order_kahn_by_hand, order_dfs_three_colours],
-    "check_cache_key": [key_blake2_of_sorted_repr, key_pickle_of_sorted_items],
-    "check_retry": [retry_recursive, retry_while_loop],
-    "check_best_run": [best_plain_python, best_query_and_nlargest],
+    "check_cache_key": [
+        key_blake2_of_sorted_repr,
+        key_pickle_of_sorted_items,
+        key_repr_of_sorted_reprs,
+    ],
+    "check_retry": [retry_recursive, retry_while_loop, retry_raises_after_the_loop],
+    "check_best_run": [best_plain_python, best_query_and_nlargest, best_dropna_then_filter],
 }
