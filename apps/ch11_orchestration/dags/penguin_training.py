@@ -37,7 +37,7 @@ def _out_dir(step: str) -> str:
     default_args={
         "retries": 2,
         "retry_delay": timedelta(seconds=1),
-        "retry_exponential_backoff": True,
+        "retry_exponential_backoff": 2.0,  # a multiplier: each wait doubles
         "execution_timeout": timedelta(minutes=10),
     },
     tags=["beyond-algorithms", "chapter-11"],
