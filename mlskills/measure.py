@@ -6,10 +6,10 @@ worth comparing:
 1. **Size is the artifact you ship**, in bytes on disk (:func:`file_bytes`), plus its
    zlib-compressed size (:func:`compressed_bytes`), which is what sparsity can win.
 2. **Latency is a distribution**: time many calls one by one, after untimed warm-up
-   calls, and report the median (p50) and the 95th percentile (p95), not the mean.
+   calls (:func:`time_calls`), and report percentiles (p50, p95, p99), not the mean.
 3. **Threads are pinned and stated**: set them in the runtime first
    (``torch.set_num_threads``, or :func:`onnx_session`'s ``threads``), then pass the same
-   number to :func:`latency`, which records it next to the timings.
+   number to :func:`compare`, which checks it and records it next to the timings.
 4. **Accuracy on held-out data** sits in the same row (:func:`accuracy`): a faster,
    smaller model that is wrong more often is a trade, not a win.
 
@@ -26,7 +26,7 @@ Timing code is tested with a fake clock (:class:`FakeClock`), never with real sl
     clock = FakeClock()
     def fake_model(batch):
         clock.advance(0.002)          # every call "takes" 2 ms
-    latency(fake_model, batch=[0], threads=1, clock=clock).p50_ms   # 2.0
+    compare({"fake": lambda: fake_model([0])}, threads=1, clock=clock)["fake"].median_ms  # 2.0
 """
 
 from __future__ import annotations
@@ -38,36 +38,10 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-#: Percentiles reported by :func:`latency` (np.percentile, linear interpolation).
-PERCENTILES = (50, 95)
-
-
-@dataclass(frozen=True)
-class Latency:
-    """Latency of one call on a batch, with the conditions it was measured under.
-
-    ``p50_ms`` and ``p95_ms`` are milliseconds per call (per batch, not per row).
-    """
-
-    batch_size: int
-    threads: int
-    warmup: int
-    repeats: int
-    p50_ms: float
-    p95_ms: float
-
-    @property
-    def throughput(self) -> float:
-        """Rows per second at the median latency (``batch_size / p50``)."""
-        return self.batch_size / (self.p50_ms / 1000) if self.p50_ms > 0 else float("inf")
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "throughput_rows_s": self.throughput}
 
 
 class FakeClock:
@@ -114,34 +88,6 @@ def time_calls(
         fn()
         seconds[i] = clock() - start
     return seconds
-
-
-def latency(
-    predict: Callable[[object], object],
-    batch,
-    *,
-    threads: int,
-    warmup: int = 20,
-    repeats: int = 200,
-    clock: Callable[[], float] = time.perf_counter,
-) -> Latency:
-    """p50 and p95 latency, in ms, of ``predict(batch)``.
-
-    ``threads`` must be the thread count you pinned in the runtime; it is recorded with
-    the result (a latency without its thread count cannot be compared with another).
-    """
-    if not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"state the pinned thread count as a positive int, got {threads!r}")
-    seconds = time_calls(lambda: predict(batch), warmup=warmup, repeats=repeats, clock=clock)
-    p50, p95 = np.percentile(seconds * 1000, PERCENTILES)
-    return Latency(
-        batch_size=len(batch),
-        threads=threads,
-        warmup=warmup,
-        repeats=repeats,
-        p50_ms=float(p50),
-        p95_ms=float(p95),
-    )
 
 
 def file_bytes(path: str | Path) -> int:

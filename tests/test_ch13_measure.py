@@ -9,6 +9,7 @@ import zlib
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from mlskills import measure
 
@@ -48,31 +49,34 @@ def test_time_calls_rejects_impossible_counts(warmup, repeats):
         measure.time_calls(lambda: None, warmup=warmup, repeats=repeats)
 
 
-def test_latency_reports_linear_percentiles_in_ms_with_its_conditions():
+def test_compare_reports_linear_percentiles_in_ms_with_its_conditions():
     timed = [0.001 * v for v in range(1, 41)]
-    fn, clock, _ = scripted([0.5] * 3 + timed)
-    result = measure.latency(
-        fn, batch=np.zeros((8, 64)), threads=2, warmup=3, repeats=40, clock=clock
-    )
+    fn, clock, _ = scripted(([0.5] * 3 + timed[:20]) + ([0.5] * 3 + timed[20:]))
+    with threadpool_limits(2, user_api="blas"):
+        result = measure.compare(
+            {"m": fn}, threads=2, rows_per_call=8, trials=2, repeats=20, warmup=3, clock=clock
+        )
+    timing = result["m"]
     p50, p95 = np.percentile(np.array(timed) * 1000, [50, 95])
-    assert result.p50_ms == pytest.approx(p50)
-    assert result.p95_ms == pytest.approx(p95)
-    assert (result.batch_size, result.threads, result.warmup, result.repeats) == (8, 2, 3, 40)
-    assert result.throughput == pytest.approx(8 / (p50 / 1000))
-    assert result.as_dict()["throughput_rows_s"] == pytest.approx(result.throughput)
+    assert timing.percentile_ms(50) == pytest.approx(p50)
+    assert timing.percentile_ms(95) == pytest.approx(p95)
+    assert (timing.rows_per_call, timing.threads, timing.samples.shape) == (8, 2, (2, 20))
+    assert timing.throughput == pytest.approx(8 * 40 / sum(timed))
+    assert result.environment["threads stated"] == 2
 
 
 def test_a_cold_start_does_not_leak_into_the_percentiles():
-    fn, clock, _ = scripted([10.0] * 5 + [0.002] * 100)
-    result = measure.latency(fn, batch=[0], threads=1, warmup=5, repeats=100, clock=clock)
-    assert result.p50_ms == pytest.approx(2.0)
-    assert result.p95_ms == pytest.approx(2.0)
+    fn, clock, _ = scripted(([10.0] * 5 + [0.002] * 50) * 2)
+    with threadpool_limits(1, user_api="blas"):
+        result = measure.compare({"m": fn}, threads=1, trials=2, repeats=50, warmup=5, clock=clock)
+    assert result["m"].percentile_ms(50) == pytest.approx(2.0)
+    assert result["m"].percentile_ms(95) == pytest.approx(2.0)
 
 
 @pytest.mark.parametrize("threads", [0, None, 1.5, "1"])
-def test_latency_demands_a_stated_thread_count(threads):
+def test_compare_demands_a_stated_thread_count(threads):
     with pytest.raises(ValueError, match="thread"):
-        measure.latency(lambda batch: None, batch=[0], threads=threads)
+        measure.compare({"m": lambda: None}, threads=threads)
 
 
 def test_compressed_bytes_is_zlib_of_the_file_or_bytes(tmp_path):

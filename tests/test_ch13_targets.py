@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from mlskills import ROOT, data, measure
 from tests import notebook_code
@@ -184,17 +185,18 @@ def test_onnx_runtime_beats_eager_pytorch_at_batch_1(tmp_path):
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        eager_p50 = min(
-            measure.latency(eager, x, threads=1, warmup=50, repeats=500).p50_ms for _ in range(3)
-        )
-        runtime_p50 = min(
-            measure.latency(runtime, x, threads=1, warmup=50, repeats=500).p50_ms for _ in range(3)
-        )
+        with threadpool_limits(1, user_api="blas"):
+            result = measure.compare(
+                {"eager": lambda: eager(x), "runtime": lambda: runtime(x)},
+                threads=1,
+                trials=3,
+                repeats=300,
+                warmup=50,
+            )
     finally:
         torch.set_num_threads(previous)
-    assert eager_p50 / runtime_p50 >= 1.2, (
-        f"ONNX Runtime only {eager_p50 / runtime_p50:.2f}× faster than eager"
-    )
+    ratio = result.ratio("eager", "runtime")
+    assert ratio >= 1.2, f"ONNX Runtime only {ratio:.2f}× faster than eager"
 
 
 def test_reduce_range_keeps_int8_products_below_int16_saturation(tmp_path):
