@@ -9,9 +9,9 @@ import zlib
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from mlskills import measure
+from tests.pinning import pinned
 
 
 def scripted(durations_s):
@@ -52,7 +52,7 @@ def test_time_calls_rejects_impossible_counts(warmup, repeats):
 def test_compare_reports_linear_percentiles_in_ms_with_its_conditions():
     timed = [0.001 * v for v in range(1, 41)]
     fn, clock, _ = scripted(([0.5] * 3 + timed[:20]) + ([0.5] * 3 + timed[20:]))
-    with threadpool_limits(2, user_api="blas"):
+    with pinned(2):
         result = measure.compare(
             {"m": fn}, threads=2, rows_per_call=8, trials=2, repeats=20, warmup=3, clock=clock
         )
@@ -67,7 +67,7 @@ def test_compare_reports_linear_percentiles_in_ms_with_its_conditions():
 
 def test_a_cold_start_does_not_leak_into_the_percentiles():
     fn, clock, _ = scripted(([10.0] * 5 + [0.002] * 50) * 2)
-    with threadpool_limits(1, user_api="blas"):
+    with pinned(1):
         result = measure.compare({"m": fn}, threads=1, trials=2, repeats=50, warmup=5, clock=clock)
     assert result["m"].percentile_ms(50) == pytest.approx(2.0)
     assert result["m"].percentile_ms(95) == pytest.approx(2.0)

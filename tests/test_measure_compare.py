@@ -8,6 +8,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from mlskills import measure
+from tests.pinning import pinned
 
 
 def fake(clock, seconds, log=None, name=None):
@@ -22,7 +23,7 @@ def fake(clock, seconds, log=None, name=None):
 def test_trials_are_interleaved_and_the_order_rotates():
     clock, log = measure.FakeClock(), []
     candidates = {n: fake(clock, 0.001, log, n) for n in "abc"}
-    with threadpool_limits(1):
+    with pinned(1):
         measure.compare(candidates, threads=1, trials=3, repeats=1, warmup=0, clock=clock)
     assert log == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
 
@@ -30,7 +31,7 @@ def test_trials_are_interleaved_and_the_order_rotates():
 def test_median_of_trial_medians_min_max_and_raw_percentiles():
     clock = measure.FakeClock()
     durations = iter([0.001] * 3 + [0.003] * 3 + [0.002] * 2 + [0.010])  # trials of 3 calls
-    with threadpool_limits(1):
+    with pinned(1):
         result = measure.compare(
             {"m": fake(clock, lambda: next(durations))},
             threads=1,
@@ -54,7 +55,7 @@ def test_median_of_trial_medians_min_max_and_raw_percentiles():
 def test_throughput_is_rows_over_total_time_not_batch_over_p50():
     clock = measure.FakeClock()
     durations = iter([0.001, 0.001, 0.001, 0.097])  # p50 1 ms, but one call took 97 ms
-    with threadpool_limits(1):
+    with pinned(1):
         result = measure.compare(
             {"m": fake(clock, lambda: next(durations))},
             threads=1,
@@ -72,7 +73,7 @@ def test_overlapping_ranges_are_a_tie_and_the_verdict_says_so():
     a = iter([0.010, 0.014])
     b = iter([0.012, 0.016])
     c = iter([0.030, 0.031])
-    with threadpool_limits(1):
+    with pinned(1):
         result = measure.compare(
             {
                 "a": fake(clock, lambda: next(a)),
@@ -94,7 +95,7 @@ def test_overlapping_ranges_are_a_tie_and_the_verdict_says_so():
 def test_warmup_calls_are_not_timed():
     clock = measure.FakeClock()
     durations = iter([1.0] * 4 + [0.001] * 4)  # two trials: 2 slow warm-ups then 2 fast calls each
-    with threadpool_limits(1):
+    with pinned(1):
         result = measure.compare(
             {"m": fake(clock, lambda: next(durations))},
             threads=1,
