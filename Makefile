@@ -9,7 +9,7 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup functions-env orchestration-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup web functions-env orchestration-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
 
 help:
 	@echo "make book      build the site into _build/html (sets up .venv first)"
@@ -32,6 +32,15 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Chapter 10's page serves onnxruntime-web from the site itself: the npm package, pinned with
+# its lockfile in web/, installed with `npm ci` (the build copies its wasm runtime to _static/ch10/ort/).
+WEB_STAMP := web/node_modules/.installed
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
 
 # Chapter 12's serverless functions have their own pinned environment (like a deployment
 # package): botocore caps python-dateutil below the main environment's pin.
@@ -57,7 +66,7 @@ orchestration-env: $(ORCHESTRATION_STAMP)
 
 # SOLUTIONS=0 builds the site without the worked solutions (for course forks).
 SOLUTIONS ?= 1
-book: setup
+book: setup web
 	rm -rf _build/html _build/.doctrees
 ifeq ($(SOLUTIONS),0)
 	$(PY) -m mlskills.site toc-without-solutions _build/toc-without-solutions.yml
@@ -93,7 +102,7 @@ test-notebooks-here: setup functions-env orchestration-env
 test-exercises: setup
 	$(PY) -m pytest --nbval-lax --nbval-current-env -n $(JOBS) --dist loadfile exercises
 
-test-site: setup
+test-site: setup web
 	$(PY) -m pytest tests -m site
 
 lint: setup

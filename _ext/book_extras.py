@@ -8,7 +8,9 @@
   page with a Plotly figure loads it from the site itself (not a CDN), and only that page.
 - Scripts that one page loads itself (``mlskills/static/``, e.g. Chapter 10's in-page model)
   are copied to ``_static/`` after the build, for the same reason: a ``.js`` file placed in
-  ``_static/`` before the build is added to every page.
+  ``_static/`` before the build is added to every page. So are the files of npm packages
+  that one page loads itself (``NPM_STATIC``: Chapter 10's onnxruntime-web, pinned in
+  ``web/package-lock.json`` and installed by ``make web``); the build fails without them.
 - ``BOOK_SOLUTIONS=0`` (``make book SOLUTIONS=0``), for forks that publish the site without
   the solutions: no page mentions them. A sentence that links a solution page is dropped,
   so are cells tagged ``solutions-pointer`` (the exercise notebooks' pointer) and
@@ -184,6 +186,26 @@ def fix_html(outdir: Path) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
+#: Files of npm packages (``web/node_modules/``, installed by ``make web`` with ``npm ci``) that
+#: one page loads itself, and where they go under ``_static/``: Chapter 10's widget imports
+#: onnxruntime-web's WebAssembly-only bundle (which carries its own licence header) on first use,
+#: and the bundle fetches the single wasm file (SIMD, single-threaded use: no cross-origin isolation).
+NPM_STATIC = [
+    ("onnxruntime-web/dist/ort.wasm.bundle.min.mjs", "ch10/ort"),
+    ("onnxruntime-web/dist/ort-wasm-simd-threaded.wasm", "ch10/ort"),
+]
+
+
+def copy_npm_static(srcdir: Path, static: Path) -> None:
+    modules = srcdir / "web" / "node_modules"
+    missing = [name for name, _ in NPM_STATIC if not (modules / name).is_file()]
+    if missing:
+        raise RuntimeError(f"{', '.join(missing)} missing from web/node_modules: run `make web` (npm ci in web/)")
+    for name, where in NPM_STATIC:
+        (static / where).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(modules / name, static / where / Path(name).name)
+
+
 def finish_html(app, exception):
     """After an HTML build: apply HTML_FIXES and copy plotly.js (and basic.css if missing)."""
     if exception or app.builder.format != "html":
@@ -201,6 +223,7 @@ def finish_html(app, exception):
     page_scripts = Path(app.srcdir) / "mlskills" / "static"
     if page_scripts.is_dir():
         shutil.copytree(page_scripts, static, dirs_exist_ok=True)
+    copy_npm_static(Path(app.srcdir), static)
     basic = static / "basic.css"
     if not basic.exists():
         basic.write_text("/* intentionally empty: the theme links basic.css, Sphinx no longer ships it */\n")
