@@ -107,8 +107,10 @@ def strip_solution(source: str, where: str = "") -> str:
     return "\n".join(out)
 
 
-def exercise_from_solution(solution: nbformat.NotebookNode, solution_name: str) -> nbformat.NotebookNode:
-    """Return the exercise notebook for a solution notebook (which is not modified)."""
+def exercise_from_solution(solution: nbformat.NotebookNode, solution_name: str, root: Path = ROOT) -> nbformat.NotebookNode:
+    """Return the exercise notebook for a solution notebook (which is not modified).
+
+    ``root`` is the book whose ``_config.yml`` names the repository the set-up cell clones."""
     nb = copy.deepcopy(solution)
     cells = []
     for index, cell in enumerate(nb.cells):
@@ -126,7 +128,7 @@ def exercise_from_solution(solution: nbformat.NotebookNode, solution_name: str) 
             cell.metadata["tags"] = [t for t in tags if t != "solution"] + ["answer"]
         cells.append(cell)
         if index == 0:
-            cells.extend(added_cells(solution_name))
+            cells.extend(added_cells(solution_name, root))
     nb.cells = cells
     return nb
 
@@ -163,7 +165,7 @@ def exercise_path(solution: Path, root: Path = ROOT) -> Path:
 def render(solution: Path, root: Path = ROOT) -> str:
     """The exercise notebook for ``solution``, as the exact text written to disk."""
     nb = nbformat.read(solution, as_version=4)
-    exercise = exercise_from_solution(nb, f"solutions/{solution.name}")
+    exercise = exercise_from_solution(nb, f"solutions/{solution.name}", root)
     return nbformat.writes(exercise) + "\n"
 
 
