@@ -143,9 +143,343 @@ def test_broken_solutions_are_rejected(how, expected):
 
 def del_cells(nb, start, stop):
     del nb.cells[start:stop]
+    return nb
 
 
 def test_the_templates_are_rejected_until_filled_in():
     chapter = nbformat.read(ROOT / "templates" / "chapter.ipynb", as_version=4)
     problems = [str(p) for p in lint.lint_chapter(chapter, "chapters/99-x.ipynb", ROOT)]
     assert any("placeholder text 'TODO'" in p for p in problems)
+
+
+# --- every rule broken once, each message with its fix (issue 23) ------------------------
+
+FIGURE = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+
+
+def with_output(cell: int, output):
+    return lambda nb: nb.cells[cell].outputs.append(output)
+
+
+def set_source(cell: int, source: str):
+    return lambda nb: setattr(nb.cells[cell], "source", source)
+
+
+# (how to break the good chapter, the problem it must cause: the exact line a contributor reads)
+EXACT = {
+    "stored error": (
+        with_output(6, new_output("error", ename="KeyError", evalue="'mass_g' " + "x" * 100, traceback=[])),
+        "chapters/99-x.ipynb, cell 6: an error is stored (KeyError: 'mass_g' " + "x" * 71 + "). Fix: fix the cell and re-execute the notebook",
+    ),
+    "long stderr": (
+        with_output(6, new_output("stream", name="stderr", text="\n  " + "w" * 100 + "\nsecond line\n")),
+        f"chapters/99-x.ipynb, cell 6: stderr in the stored output ('{'w' * 80}'). Fix: fix the cause (a deprecated API, a pandas 3 idiom, a missing seed) rather than hiding the warning; then re-execute",
+    ),
+    "blank stderr": (
+        with_output(6, new_output("stream", name="stderr", text="\n")),
+        "chapters/99-x.ipynb, cell 6: stderr in the stored output (''). Fix: fix the cause (a deprecated API, a pandas 3 idiom, a missing seed) rather than hiding the warning; then re-execute",
+    ),
+    "one content section": (
+        lambda nb: nb.cells.pop(8),
+        "chapters/99-x.ipynb: 1 content section(s) between Setup and Key takeaways. Fix: teach each topic of the pillar in its own '## ' section (at least two)",
+    ),
+    "huge text output": (
+        with_output(6, new_output("stream", name="stdout", text="x" * 20_001)),
+        "chapters/99-x.ipynb, cell 6: a text output of 20,001 characters. Fix: print a summary (head(), describe(), a few rows) instead of everything",
+    ),
+    "huge rich output": (
+        with_output(6, new_output("execute_result", data={"text/plain": "y" * 15_000, "text/html": "z" * 15_000}, execution_count=2)),
+        "chapters/99-x.ipynb, cell 6: a text output of 30,000 characters. Fix: print a summary (head(), describe(), a few rows) instead of everything",
+    ),
+    "huge image": (
+        lambda nb: (
+            nb.cells[6].outputs.append(new_output("display_data", data={"image/png": "A" * 300_001})),
+            nb.cells[6].metadata.update({"mystnb": {"image": {"alt": "Bar chart of the five species by mean body mass in grams."}}}),
+        ),
+        "chapters/99-x.ipynb, cell 6: a stored image/png of 300,001 characters. Fix: lower the figure size or dpi (e.g. figsize=(7, 4), dpi=100)",
+    ),
+    "figure without alt": (
+        with_output(6, new_output("display_data", data=FIGURE)),
+        'chapters/99-x.ipynb, cell 6: a figure without alt text. Fix: add cell metadata {"mystnb": {"image": {"alt": "<what the figure shows and its finding>"}}}',
+    ),
+    "four-word alt": (
+        lambda nb: (
+            nb.cells[6].outputs.append(new_output("display_data", data={"image/svg+xml": "<svg/>"})),
+            nb.cells[6].metadata.update({"mystnb": {"image": {"alt": "Mass of the penguins"}}}),
+        ),
+        "chapters/99-x.ipynb, cell 6: alt text 'Mass of the penguins' does not describe the figure. Fix: say what is plotted and what it shows, in one or two sentences",
+    ),
+    "marker with a short reason": (
+        set_source(6, "# NBVAL_IGNORE_OUTPUT: - seconds\nprint(1)"),  # seven characters of reason
+        "chapters/99-x.ipynb, cell 6: '# NBVAL_IGNORE_OUTPUT' without a reason. Fix: write the reason on the same line, e.g. '# NBVAL_IGNORE_OUTPUT: timings vary between machines'",
+    ),
+    "heading jump from the title": (
+        set_source(7, "#### Deep\n\nText."),
+        "chapters/99-x.ipynb, cell 7: heading 'Deep' jumps from H2 to H4. Fix: use ### for it, or add the missing level above",
+    ),
+    "second title": (
+        lambda nb: nb.cells.insert(9, new_markdown_cell("# Another title")),
+        "chapters/99-x.ipynb, cell 9: a second H1 ('# Another title'); a page has one title. Fix: turn it into '## ...' (a section)",
+    ),
+    "no title": (
+        set_source(0, "A chapter\n\nWhy this matters on the job: a paragraph long enough to say what changes for an engineer who has this skill."),
+        "chapters/99-x.ipynb, cell 0: the notebook does not start with a markdown cell holding its '# Title'. Fix: make the first cell markdown and begin it with '# <chapter title>'",
+    ),
+    "timing metadata": (
+        lambda nb: nb.cells[6].metadata.update({"execution": {"iopub.status.busy": "2026-01-01"}}),
+        "chapters/99-x.ipynb, cell 6: per-cell timing metadata is stored. Fix: run `make execute NB=<this notebook>` (it normalises metadata)",
+    ),
+    "empty code cell": (
+        lambda nb: nb.cells.insert(7, new_code_cell("  \n", execution_count=3)),
+        "chapters/99-x.ipynb, cell 7: an empty code cell. Fix: delete it",
+    ),
+    "TODO in a comment": (
+        set_source(6, "print(1)  # TODO: a better example"),
+        "chapters/99-x.ipynb, cell 6: placeholder text 'TODO' in a comment or docstring of a code cell. Fix: write the real text (the templates' TODOs are there to be replaced)",
+    ),
+    "FIXME in an unfinished string": (
+        set_source(6, "text = '''FIXME"),
+        "chapters/99-x.ipynb, cell 6: placeholder text 'FIXME' in a comment or docstring of a code cell. Fix: write the real text (the templates' TODOs are there to be replaced)",
+    ),
+    "TBD in markdown": (
+        set_source(8, "## Second topic\n\nTBD"),
+        "chapters/99-x.ipynb, cell 8: placeholder text 'TBD' in a markdown cell. Fix: write the real text or remove the cell",
+    ),
+    "wrong kernel": (
+        lambda nb: nb.metadata.update({"kernelspec": {"name": "conda-env-x"}}),
+        "chapters/99-x.ipynb: kernelspec is not 'python3'. Fix: run `make execute NB=<this notebook>` to execute and normalise it",
+    ),
+    "unexecuted": (
+        lambda nb: setattr(nb.cells[6], "execution_count", None),
+        "chapters/99-x.ipynb, cell 6: execution count is None, expected 2: outputs are missing or stale. Fix: re-execute the notebook top to bottom with `make execute NB=<this notebook>`",
+    ),
+    "nineteen-word why": (
+        set_source(0, "# A chapter\n\n" + " ".join(["word"] * 19) + "\n\n## Not counted either"),
+        "chapters/99-x.ipynb, cell 0: no why-it-matters paragraph under the title. Fix: write one short paragraph (20+ words) on why this matters on the job, in the title cell",
+    ),
+    "missing section": (
+        lambda nb: nb.cells.pop(11),
+        "chapters/99-x.ipynb: no '## Further reading' section. Fix: add '## Further reading' (see templates/chapter.ipynb for the anatomy)",
+    ),
+    "sections out of order": (
+        lambda nb: nb.cells.insert(10, nb.cells.pop(11)),
+        "chapters/99-x.ipynb: the anatomy sections are out of order. Fix: order them as Learning objectives → Prerequisites and time → Setup → Key takeaways → Exercises → Further reading, with the content sections between Setup and Key takeaways",
+    ),
+    "seven objectives": (
+        set_source(1, "## Learning objectives\n\n" + "\n".join(f"- Do thing {n}." for n in range(7))),
+        "chapters/99-x.ipynb, cell 1: 7 learning objectives. Fix: list 3 to 6 measurable objectives ('measure…', 'refactor…', 'choose…')",
+    ),
+    "three takeaways": (
+        set_source(9, "## Key takeaways\n\n- one\n- two\n- three"),
+        "chapters/99-x.ipynb, cell 9: 3 key takeaways. Fix: list 4 to 8 bullets",
+    ),
+    "nine takeaways": (
+        set_source(9, "## Key takeaways\n\n" + "\n".join(f"* point {n}" for n in range(9))),
+        "chapters/99-x.ipynb, cell 9: 9 key takeaways. Fix: list 4 to 8 bullets",
+    ),
+    "no table": (
+        set_source(2, "## Prerequisites and time\n\nKnow pandas. Time to learn: 60 minutes."),
+        "chapters/99-x.ipynb, cell 2: no prerequisites table. Fix: add a table: | Concept | Importance | Notes | with necessary/helpful rows",
+    ),
+    "no time": (
+        set_source(2, "## Prerequisites and time\n\n| Concept | Importance |\n| --- | --- |\n| pandas | 60 |"),
+        "chapters/99-x.ipynb, cell 2: no time estimate. Fix: state the time to learn, e.g. 'Time to learn: 90 minutes'",
+    ),
+    "setup code too far": (
+        lambda nb: [nb.cells.insert(4, new_markdown_cell("Some words.")) for _ in range(2)],
+        "chapters/99-x.ipynb, cell 3: the Setup section has no code cell right after it. Fix: put the imports and seeds in a code cell under '## Setup'",
+    ),
+    "exercise link": (
+        set_source(10, "## Exercises\n\nSee [the exercises](../exercises/98-y.ipynb)."),
+        "chapters/99-x.ipynb, cell 10: the Exercises section does not link the exercise notebook. Fix: link it: [the exercises](../exercises/99-x.ipynb)",
+    ),
+    "nothing cited": (
+        set_source(11, "## Further reading\n\n- A book."),
+        "chapters/99-x.ipynb, cell 11: Further reading cites nothing. Fix: cite each source with {cite}`key` (entries go in references/<chapter>.bib)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", EXACT, ids=str)
+def test_each_rule_names_the_cell_the_problem_and_the_fix(book, case):
+    how, expected = EXACT[case]
+    assert problems_of(break_it(how), book) == [expected]
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        set_source(6, "# NBVAL_IGNORE_OUTPUT: ran fast\nprint(1)"),  # eight characters of reason
+        set_source(1, "## Learning objectives\n\n" + "\n".join(f"{n}. Do thing {n}." for n in range(1, 7))),
+        set_source(9, "## Key takeaways\n\n" + "\n".join(f"+ point {n}" for n in range(8))),
+        set_source(0, "# A chapter\n\n" + " ".join(["word"] * 20)),
+        set_source(2, "## Prerequisites and time\n\n| Concept | Importance |\n| --- | --- |\n\nTime to learn: 2 h"),
+        with_output(6, new_output("stream", name="stdout", text="x" * 20_000)),
+        lambda nb: (
+            nb.cells[6].outputs.append(new_output("display_data", data={"image/jpeg": "A" * 300_000, "text/plain": "<Figure>"})),
+            nb.cells[6].metadata.update({"mystnb": {"image": {"alt": "Bar chart of the five species by mean body mass in grams."}}}),
+        ),
+        lambda nb: (
+            nb.cells[6].outputs.append(new_output("display_data", data=FIGURE)),
+            nb.cells[6].metadata.update({"mystnb": {"image": {"alt": "Mass of the five penguins"}}}),
+        ),
+        lambda nb: nb.cells.insert(4, new_markdown_cell("One sentence before the imports.")),
+        set_source(6, "TODO_COUNT = 1  # a name, not a placeholder\nprint('toDo')"),
+        set_source(5, "## First topic\n\n```python\n# a comment in a fenced block is not a heading\n```\n\n~~~\n#### nor this\n~~~"),
+    ],
+    ids=[
+        "reason of eight characters", "six objectives", "eight takeaways", "twenty-word why", "time in hours",
+        "text output at the cap", "image at the cap", "five-word alt", "setup code one cell down",
+        "TODO as a name", "headings in code fences",
+    ],
+)
+def test_what_the_rules_allow_passes(book, how):
+    assert problems_of(break_it(how), book) == []
+
+
+def test_a_stale_cell_is_reported_once_not_for_every_cell_after_it(book):
+    nb = good_chapter()
+    nb.cells[4].execution_count = 5
+    problems = problems_of(nb, book)
+    assert problems == [
+        "chapters/99-x.ipynb, cell 4: execution count is 5, expected 1: outputs are missing or stale. Fix: re-execute the notebook top to bottom with `make execute NB=<this notebook>`",
+        "chapters/99-x.ipynb, cell 6: execution count is 2, expected 6: outputs are missing or stale. Fix: re-execute the notebook top to bottom with `make execute NB=<this notebook>`",
+    ]
+    nb.cells[6].execution_count = 6
+    assert len(problems_of(nb, book)) == 1
+
+
+def test_an_unexecuted_cell_does_not_shift_the_count_of_the_next(book):
+    nb = good_chapter()
+    nb.cells[4].execution_count = None
+    nb.cells[6].execution_count = 2
+    assert [p.split(":")[0] for p in problems_of(nb, book)] == ["chapters/99-x.ipynb, cell 4"]
+
+
+def test_sections_sharing_a_cell_are_counted_apart(book):
+    nb = good_chapter()
+    nb.cells[1].source = "## Learning objectives\n\n1. Measure.\n2. Build.\n3. Choose.\n\n## Prerequisites and time\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n1. Time to learn: 30 minutes."
+    del nb.cells[2]
+    assert problems_of(nb, book) == []
+
+
+def test_a_missing_solutions_notebook_is_named(book):
+    (book / "solutions" / "99-x.ipynb").unlink()
+    assert problems_of(good_chapter(), book) == [
+        "chapters/99-x.ipynb, cell 10: solutions/99-x.ipynb does not exist. Fix: create it with `make scaffold` or copy templates/solutions.ipynb"
+    ]
+
+
+def test_a_heading_jump_right_after_the_title_is_caught(book):
+    nb = good_chapter()
+    nb.cells[0].source += "\n\n### Too deep"
+    assert "chapters/99-x.ipynb, cell 0: heading 'Too deep' jumps from H1 to H3. Fix: use ## for it, or add the missing level above" in problems_of(nb, book)
+
+
+SOLUTIONS_EXACT = {
+    "title": (
+        lambda nb: setattr(nb.cells[0], "source", "# Answers: X"),
+        "solutions/99-x.ipynb, cell 0: the title does not start with '# Solutions:'. Fix: title it '# Solutions: <chapter title>' (the exercise notebook gets '# Exercises: …')",
+    ),
+    "mentions the solutions": (
+        lambda nb: nb.cells.insert(1, new_markdown_cell("Compare with the Solution below.")),
+        "solutions/99-x.ipynb, cell 1: 'Solution' in a cell that reaches the exercise notebook (and the site of a fork built with SOLUTIONS=0, which publishes no solutions). Fix: tag the cell `solution-only`, or rephrase it: the exercise notebook already says where the worked solutions are",
+    ),
+    "no three-star": (
+        lambda nb: setattr(nb.cells[10], "source", "## Exercise 4 ★★ — Task 4"),
+        "solutions/99-x.ipynb: no ★★★ exercise. Fix: add one design/judgement exercise marked ★★★",
+    ),
+    "three exercises": (
+        lambda nb: renumber(del_cells(nb, 1, 4)),
+        "solutions/99-x.ipynb: 3 exercises with a difficulty. Fix: write at least four, each as '## Exercise N ★… — title' (★ recall, ★★ apply, ★★★ design)",
+    ),
+    "check fails": (
+        lambda nb: setattr(nb.cells[3], "outputs", [new_output("stream", name="stdout", text="✗ f1(0) should be 1, got None\n")]),
+        "solutions/99-x.ipynb, cell 3: check_f1 does not show ✓ for the solution (stored: '✗ f1(0) should be 1, got None'). Fix: fix the solution or the check, then re-execute",
+    ),
+    "no check cell": (
+        lambda nb: setattr(nb.cells[3], "source", "print(f1())"),
+        "solutions/99-x.ipynb, cell 2: exercise function 'f1' has no check cell. Fix: add a code cell `check_f1(f1)` after it, with the check in mlskills/checks/",
+    ),
+    "unbalanced": (
+        lambda nb: setattr(nb.cells[2], "source", "def f1():\n    ### BEGIN SOLUTION\n    return 1"),
+        "solutions/99-x.ipynb, cell 2: solutions/99-x.ipynb cell 2: '### BEGIN SOLUTION' is never closed; add '### END SOLUTION' after the answer.. Fix: balance the markers: every '### BEGIN SOLUTION' needs an '### END SOLUTION'",
+    ),
+    "shell escape": (
+        lambda nb: setattr(nb.cells[2], "source", nb.cells[2].source + "\n  !pip list"),
+        "solutions/99-x.ipynb, cell 2: an IPython magic or shell escape in a solutions notebook. Fix: use plain Python (subprocess, pathlib) so the tests can run the solutions as code",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SOLUTIONS_EXACT, ids=str)
+def test_each_solutions_rule_names_the_cell_the_problem_and_the_fix(case):
+    how, expected = SOLUTIONS_EXACT[case]
+    nb = good_solutions()
+    how(nb)
+    assert [str(p) for p in lint.lint_solutions(nb, "solutions/99-x.ipynb")] == [expected]
+
+
+def test_the_solutions_may_say_solution_where_the_learner_never_sees_it():
+    nb = good_solutions()
+    nb.cells[0].source = "# Solutions: X\n\n<!-- worked solutions -->"
+    nb.cells.insert(1, new_markdown_cell("The solution, explained.", metadata={"tags": ["solution"]}))
+    nb.cells.insert(2, new_markdown_cell("How the solutions were graded.", metadata={"tags": ["solution-only"]}))
+    problems = [str(p) for p in lint.lint_solutions(nb, "solutions/99-x.ipynb")]
+    assert not [p for p in problems if "reaches the exercise notebook" in p]
+
+
+def test_a_helper_defined_outside_the_answer_needs_no_check():
+    nb = good_solutions()
+    nb.cells.insert(1, new_code_cell("def helper():\n    return 0"))
+    assert lint.lint_solutions(renumber(nb), "solutions/99-x.ipynb") == []
+
+
+def renumber(nb):
+    """Execution counts 1, 2, … as a top-to-bottom run stores them."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for count, cell in enumerate(code, start=1):
+        cell.execution_count = count
+    return nb
+
+
+def test_the_command_line_lints_the_notebooks_it_is_given(tmp_path, capsys):
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    good = chapters / "99-x.ipynb"
+    nbformat.write(good_chapter(), good)
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    nbformat.write(good_solutions(), solutions / "99-x.ipynb")
+    assert lint.main([str(good), str(solutions / "99-x.ipynb")]) == 1, "the chapter's solutions/ is looked up in the book, not here"
+    out = capsys.readouterr().out
+    assert f"✗ {good}, cell 10: solutions/99-x.ipynb does not exist" in out
+    assert "✗ " + str(solutions / "99-x.ipynb") not in out, "a notebook in solutions/ is linted as solutions"
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("not json")
+    assert lint.main([str(broken)]) == 1
+    line = capsys.readouterr().out
+    assert line.startswith(f"✗ {broken}: cannot be read as a notebook (") and line.rstrip().endswith(". Fix: restore it from git or re-save it from Jupyter")
+
+
+def test_the_command_line_passes_clean_notebooks_and_lints_the_whole_book_by_default(tmp_path, monkeypatch, capsys):
+    (tmp_path / "solutions").mkdir()
+    clean = tmp_path / "solutions" / "99-x.ipynb"
+    nbformat.write(good_solutions(), clean)
+    assert lint.main([str(clean), str(clean)]) == 0
+    assert capsys.readouterr().out == "✓ 2 notebooks follow the chapter anatomy\n"
+    monkeypatch.setattr(lint, "targets", lambda: [clean])
+    assert lint.main([]) == 0
+    assert capsys.readouterr().out == "✓ 1 notebooks follow the chapter anatomy\n"
+
+
+def test_the_book_lints_its_chapters_and_solutions_and_names_them_from_its_root():
+    assert {p.parent.name for p in lint.targets()} == {"chapters", "solutions"}
+    assert [p.name for p in lint.targets() if p.parent.name == "chapters"] == sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
+    [first, *_] = lint.lint_path(ROOT / "templates" / "chapter.ipynb")
+    assert first.notebook == "templates/chapter.ipynb"
+
+
+def test_a_problem_without_a_cell_names_only_the_notebook():
+    assert str(lint.Problem("chapters/99-x.ipynb", None, "a problem", "the fix")) == "chapters/99-x.ipynb: a problem. Fix: the fix"
+    assert str(lint.Problem("chapters/99-x.ipynb", 0, "a problem", "the fix")) == "chapters/99-x.ipynb, cell 0: a problem. Fix: the fix"
