@@ -1,37 +1,54 @@
-"""Chapter 10: the chapter's ONNX model as plain weights, and the widget that runs it in the page.
+"""Chapter 10: the chapter's ONNX model in the reader's browser, and the same maths by hand.
+
+The page runs the chapter's ONNX file with **onnxruntime-web** (npm, pinned in
+``web/package.json`` with its lockfile, installed by ``make web``). ``widget_html`` renders
+the widget: an 8×8 drawing grid and sample digits (``static/ch10/widget.js``), the ONNX
+file's bytes in the page, and a Predict button. The widget imports the runtime's
+WebAssembly-only bundle (``RUNTIME_FILES``) only when the reader first uses it; the build
+copies those files from ``web/node_modules`` to the site's ``_static/ch10/ort/``
+(``_ext/book_extras.py``), and ``widget.js`` from ``static/ch10/`` to ``_static/ch10/``,
+after the build, so that no other page loads them.
 
 ``layers_from_onnx`` reads the weights of an MLP graph (Gemm, Relu, …, Gemm) from its ONNX
-initializers, so the browser runs exactly the numbers ONNX Runtime runs. ``model_json``
-packs the float32 weights as base64 for the page; ``layers_from_json`` and
-``onnx_from_layers`` turn them back into an ONNX graph (the browser test runs it in ONNX
-Runtime and compares with the page). ``widget_html`` renders the widget: an 8×8 drawing
-grid and sample digits (``widget.js``), and a Predict button that loads the page's only
-runtime, ``mlp-forward.js`` (a few kB), on first use. Both live in ``mlskills/static/ch10/``
-and the site serves them from ``_static/ch10/``: copied there after the build, so that no
-other page loads them.
+initializers. The chapter runs them in V8 with ``mlp-forward.js`` (next to this module,
+not served by the site): the runtime's computation for this one model, by hand, in about
+30 lines. ``model_json`` packs the float32 weights for it; ``layers_from_json`` and
+``onnx_from_layers`` turn them back into an ONNX graph.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 from pathlib import Path
 
 import numpy as np
 
-#: The page's scripts; the site build copies mlskills/static/ to _static/ (see _ext/book_extras.py).
-STATIC = Path(__file__).resolve().parent / "static" / "ch10"
-FORWARD_JS = STATIC / "mlp-forward.js"
+HERE = Path(__file__).resolve().parent
+#: The widget's script; the site build copies mlskills/static/ to _static/ (see _ext/book_extras.py).
+STATIC = HERE / "static" / "ch10"
 WIDGET_JS = STATIC / "widget.js"
+#: A forward pass of this MLP in plain JavaScript, run by the chapter in V8 (not by the page).
+FORWARD_JS = HERE / "mlp-forward.js"
+#: The npm package the page runs the model with, pinned in web/package.json.
+ORT_WEB = "onnxruntime-web"
+ORT_WEB_VERSION = "1.30.0"
+#: The files of that package the page loads, in its dist/ folder, with their sizes in bytes
+#: (the site tests check the served files against these): the WebAssembly-only ES-module
+#: bundle (with the Emscripten glue inside) and the one WebAssembly binary it fetches.
+RUNTIME_FILES = {"ort.wasm.bundle.min.mjs": 73_054, "ort-wasm-simd-threaded.wasm": 14_239_897}
+RUNTIME_ENTRY = "ort/ort.wasm.bundle.min.mjs"
 
 
-def layers_from_onnx(path: str | Path) -> list[dict]:
-    """[{"weight": (out, in) float32 array, "bias": (out,) array}] for each Gemm, in order."""
+def layers_from_onnx(source: str | Path | bytes) -> list[dict]:
+    """[{"weight": (out, in) float32 array, "bias": (out,) array}] for each Gemm, in order;
+    ``source`` is an ONNX file's path or its bytes."""
     import onnx
     from onnx import numpy_helper
 
-    graph = onnx.load(str(path)).graph
+    graph = onnx.load(io.BytesIO(source) if isinstance(source, bytes) else str(source)).graph
     init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
     layers = []
     for node in graph.node:
@@ -98,21 +115,23 @@ WIDGET_STYLE = (
 )
 
 
-def widget_html(layers: list[dict], samples: list[dict], static: str = "../_static/ch10/") -> str:
+def widget_html(onnx_bytes: bytes, samples: list[dict], static: str = "../_static/ch10/") -> str:
     """The widget's HTML: a grid, a sample picker, Predict, an output line, and the model data.
 
+    ``onnx_bytes``: the ONNX file the page runs, carried in the page as base64.
     ``samples``: [{"label": int, "counts": 64 ints 0..16}] the reader can load into the grid
     (stored as one letter per pixel, "a" + count). ``static``: where the page finds
-    widget.js and mlp-forward.js (the site's own _static/ch10/).
+    widget.js and the runtime (the site's own _static/ch10/).
     """
     packed = [{"label": int(s["label"]), "counts": "".join(chr(97 + int(c)) for c in s["counts"])} for s in samples]
-    data = json.dumps({"model": json.loads(model_json(layers)), "samples": packed}, separators=(",", ":")).replace("</", "<\\/")
+    data = json.dumps({"onnx": base64.b64encode(onnx_bytes).decode(), "samples": packed}, separators=(",", ":")).replace("</", "<\\/")
     where = html.escape(static)
     return (
         f"<style>{WIDGET_STYLE}</style>"
-        f'<div id="ch10-widget" data-runtime="{where}mlp-forward.js">'
+        f'<div id="ch10-widget" data-runtime="{where}{RUNTIME_ENTRY}">'
         "<p>Click a square to add ink (0, 8, 16 of 16), or load a held-out test image, then press <b>Predict</b>. "
-        "The prediction is computed by your browser; nothing is sent anywhere.</p>"
+        f"Your first use loads ONNX Runtime Web ({sum(RUNTIME_FILES.values()) / 1e6:.1f} MB) from this site; "
+        "the prediction is computed by your browser and nothing is sent anywhere.</p>"
         '<div class="ch10-controls">'
         '<label for="ch10-sample">Load a test image:</label>'
         '<select id="ch10-sample" class="ch10-sample"><option value="">choose…</option></select>'

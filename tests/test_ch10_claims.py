@@ -1,7 +1,11 @@
 """Chapter 10's claims, re-checked outside the notebook.
 
-- The page's stored model (the widget cell's output) is a 64 → 32 → 10 MLP, and
-  ``_static/ch10/mlp-forward.js`` run in V8 on it equals ONNX Runtime on the same weights.
+- The page's stored model (the widget cell's output: the exported ONNX file, in base64) is a
+  64 → 32 → 10 MLP, and the hand-written ``mlskills/mlp-forward.js`` run in V8 on its weights
+  equals ONNX Runtime on the file.
+- The page's runtime is onnxruntime-web pinned exactly (web/package.json and its lockfile agree
+  with ``browser_model.ORT_WEB_VERSION``), and the files the build copies are the ones the
+  widget loads (the browser test, tests/site/test_ch10_browser.py, runs it).
 - ``edge.tflite_from_layers`` writes a file the LiteRT interpreter runs to the same numbers
   (and, with int8 weights, a file about a third the size, to close numbers).
 - The loopback model server answers like the in-process session and refuses bad input.
@@ -12,10 +16,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -34,13 +40,13 @@ def page_model():
     cell = next(c for c in nb.cells if c.get("id") == "widget")
     html = "".join(o["data"]["text/html"] for o in cell.outputs if "text/html" in o.get("data", {}))
     data = json.loads(re.search(r'<script type="application/json" id="ch10-widget-data">(.*?)</script>', html, re.S).group(1))
-    return data, browser_model.layers_from_json(data["model"])
+    return data, browser_model.layers_from_onnx(base64.b64decode(data["onnx"]))
 
 
 @pytest.fixture(scope="module")
 def onnx_file(page_model, tmp_path_factory):
     path = tmp_path_factory.mktemp("ch10") / "page_model.onnx"
-    path.write_bytes(browser_model.onnx_from_layers(page_model[1]).SerializeToString())
+    path.write_bytes(base64.b64decode(page_model[0]["onnx"]))  # the exact file the page runs
     return path
 
 
@@ -59,18 +65,48 @@ def test_the_stored_page_model_is_the_chapters_mlp(page_model):
 def test_the_javascript_forward_pass_equals_onnx_runtime(page_model, onnx_file):
     from py_mini_racer import MiniRacer
 
-    data, _ = page_model
+    data, layers = page_model
     rng = np.random.default_rng(10)
     pixels = np.vstack([[(ord(c) - 97) / 16 for c in s["counts"]] for s in data["samples"]] + [rng.random((40, 64))]).astype(np.float32)
     v8 = MiniRacer()
     v8.eval(browser_model.FORWARD_JS.read_text(encoding="utf-8"))
-    v8.eval(f"var MODEL = {json.dumps(data['model'])};")
+    v8.eval(f"var MODEL = {browser_model.model_json(layers)};")
     js = np.array(v8.eval(f"{json.dumps(pixels.tolist())}.map(function (r) {{ return ch10Forward(MODEL, r).probabilities; }})"))
     python = softmax(measure.onnx_session(onnx_file).run(None, {"pixels": pixels})[0].astype(np.float64))
     assert (js.argmax(1) == python.argmax(1)).all()
     assert np.abs(js - python).max() < 1e-5
     # the stored samples are predicted as labelled (they are held-out images of a healthy model)
     assert (python[:10].argmax(1) == np.array([s["label"] for s in data["samples"]])).mean() >= 0.8
+
+
+def test_the_page_runtime_is_onnxruntime_web_pinned_exactly():
+    web = ROOT / "web"
+    package = json.loads((web / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((web / "package-lock.json").read_text(encoding="utf-8"))
+    name, version = browser_model.ORT_WEB, browser_model.ORT_WEB_VERSION
+    assert package["dependencies"] == {name: version}, "pin onnxruntime-web exactly (no ^ or ~): npm ci installs what the lockfile says"
+    assert lock["packages"][""]["dependencies"] == {name: version}
+    locked = lock["packages"][f"node_modules/{name}"]
+    assert locked["version"] == version and locked["integrity"].startswith("sha512-")
+    # every package comes from the registry (a "resolved" URL, when npm writes one, names it), checked by its sha512
+    entries = [entry for key, entry in lock["packages"].items() if key]
+    assert entries and all(entry["integrity"].startswith("sha512-") for entry in entries)
+    assert all(entry.get("resolved", "https://registry.npmjs.org/").startswith("https://registry.npmjs.org/") for entry in entries)
+    # the build copies exactly the files the widget loads (see _ext/book_extras.py)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("book_extras_for_test", ROOT / "_ext" / "book_extras.py")
+    extras = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extras)
+    copied = {f"{where}/{Path(name).name}" for name, where in extras.NPM_STATIC if name.startswith(f"{browser_model.ORT_WEB}/")}
+    assert copied == {f"ch10/ort/{f}" for f in browser_model.RUNTIME_FILES}
+    assert browser_model.RUNTIME_ENTRY == "ort/" + next(f for f in browser_model.RUNTIME_FILES if f.endswith(".mjs"))
+    widget = browser_model.WIDGET_JS.read_text(encoding="utf-8")
+    assert next(f for f in browser_model.RUNTIME_FILES if f.endswith(".wasm")) in widget
+    assert "numThreads = 1" in widget, "no cross-origin isolation on a static host: the widget must ask for one thread"
+    dist = web / "node_modules" / name / "dist"
+    if dist.is_dir():  # after `make web`: the sizes the chapter prints are the installed files'
+        assert {f: (dist / f).stat().st_size for f in browser_model.RUNTIME_FILES} == browser_model.RUNTIME_FILES
 
 
 def test_the_tflite_file_runs_in_litert_to_the_same_numbers(page_model, onnx_file):
