@@ -4,13 +4,16 @@ Run it from the repository root, then open the address it prints (http://localho
 
     streamlit run apps/ch06_dashboard.py
 
-The logic lives in small pure functions (load, filter, summarise) that the tests import;
-``main`` only lays out widgets. tests/test_ch06_dashboard.py drives the app headlessly with
-``streamlit.testing.v1.AppTest`` and checks the numbers it shows against the data.
+The logic lives in small pure functions (load, options, filter, summarise, chart) that the
+tests import; ``main`` only lays out widgets. The data are read once per server process
+(``st.cache_data``), not on every rerun, and the filter choices come from the data.
+tests/test_ch06_dashboard.py drives the app headlessly with ``streamlit.testing.v1.AppTest``
+and checks the numbers and the chart it shows against the data.
 """
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +21,12 @@ from mlskills import data
 
 ALL = "All"
 MEASUREMENTS = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+#: Okabe-Ito colours and one shape per species, as in the chapter's figures.
+SPECIES_STYLE = {
+    "Adelie": ("#E69F00", "circle"),
+    "Chinstrap": ("#0072B2", "square"),
+    "Gentoo": ("#009E73", "triangle-up"),
+}
 
 
 def load_penguins() -> pd.DataFrame:
@@ -25,9 +34,20 @@ def load_penguins() -> pd.DataFrame:
     return data.load("penguins.csv").dropna(subset=MEASUREMENTS, how="all")
 
 
+@st.cache_data(show_spinner=False)
+def cached_penguins() -> pd.DataFrame:
+    """:func:`load_penguins`, read once per server process and then served from memory."""
+    return load_penguins()
+
+
+def options(penguins: pd.DataFrame, column: str) -> list[str]:
+    """Choices for a filter: ``"All"`` then each recorded value of ``column``, sorted."""
+    return [ALL, *sorted(penguins[column].dropna().unique())]
+
+
 def species_options(penguins: pd.DataFrame) -> list[str]:
     """Choices for the species filter: ``"All"`` then each species, sorted."""
-    return [ALL, *sorted(penguins["species"].unique())]
+    return options(penguins, "species")
 
 
 def filter_penguins(penguins: pd.DataFrame, species: str = ALL, sex: str = ALL) -> pd.DataFrame:
@@ -59,16 +79,36 @@ def by_island(penguins: pd.DataFrame) -> pd.DataFrame:
     return table.round({"mean_body_mass_g": 0})
 
 
+def mass_flipper_chart(penguins: pd.DataFrame) -> alt.Chart:
+    """Body mass against flipper length, one colour and one shape per species (Okabe-Ito)."""
+    species = [s for s in SPECIES_STYLE if s in set(penguins["species"])]
+    colours = [SPECIES_STYLE[s][0] for s in species]
+    shapes = [SPECIES_STYLE[s][1] for s in species]
+    return (
+        alt.Chart(penguins.dropna(subset=["flipper_length_mm", "body_mass_g"]))
+        .mark_point(filled=True, size=40, opacity=0.7)
+        .encode(
+            x=alt.X("flipper_length_mm:Q", title="Flipper length (mm)", scale=alt.Scale(zero=False)),
+            y=alt.Y("body_mass_g:Q", title="Body mass (g)", scale=alt.Scale(zero=False)),
+            color=alt.Color("species:N", title="Species", scale=alt.Scale(domain=species, range=colours)),
+            shape=alt.Shape("species:N", scale=alt.Scale(domain=species, range=shapes)),
+            tooltip=["species", "island", "sex", "flipper_length_mm", "body_mass_g"],
+        )
+    )
+
+
 def main() -> None:
     st.set_page_config(page_title="Penguin explorer")
     st.title("Penguin explorer")
     st.caption("Palmer Archipelago penguins, 2007–2009. Data: Horst, Hill & Gorman (2020), CC0.")
-    penguins = load_penguins()
-    species = st.selectbox("Species", species_options(penguins), key="species")
-    sex = st.radio("Sex", [ALL, "female", "male"], key="sex", horizontal=True)
+    penguins = cached_penguins()
+    species = st.selectbox("Species", options(penguins, "species"), key="species")
+    sex = st.radio("Sex", options(penguins, "sex"), key="sex", horizontal=True)
     shown = filter_penguins(penguins, species, sex)
     for column, (label, value) in zip(st.columns(3), summarise(shown).items(), strict=True):
         column.metric(label, value)
+    if not shown.empty:
+        st.altair_chart(mass_flipper_chart(shown), key="chart")
     st.subheader("By island")
     st.dataframe(by_island(shown))
     st.caption("'All' sexes includes birds whose sex was not recorded.")
