@@ -696,3 +696,331 @@ def check_validate_batch(fn):
         f"{len(valid)} valid batches pass (allowed missing values, bounds, integers, two studies); "
         f"{len(cases)} bad batches each report exactly their broken rules, all at once, with a count and an example"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 6: a window function (the heaviest birds per island, ties kept)
+
+WINDOW_COLUMNS = ["island", "bird_id", "species", "body_mass_g", "rank"]
+
+
+def penguins_table() -> pd.DataFrame:
+    """The book's tidy penguins table (data/penguins.csv) with a ``bird_id`` from 1."""
+    from mlskills import data
+
+    table = data.load("penguins.csv")
+    table.insert(0, "bird_id", np.arange(1, len(table) + 1))
+    return table
+
+
+def _duckdb_with(table: pd.DataFrame):
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.register("source_frame", table)
+    con.execute("CREATE TABLE penguins AS SELECT * FROM source_frame")
+    con.unregister("source_frame")
+    return con
+
+
+def penguins_database():
+    """A fresh in-memory DuckDB database holding one table, ``penguins`` (see :func:`penguins_table`)."""
+    return _duckdb_with(penguins_table())
+
+
+def _tie_table() -> pd.DataFrame:
+    """Few birds, chosen so that each way of ranking ties gives a different answer.
+
+    Biscoe: two birds share the top mass; Dream: two share the second place; Torgersen:
+    one weighed bird and one that was never weighed; Cormorant: nobody weighed. Rows are
+    stored out of bird_id order.
+    """
+    rows = [
+        (7, "Gentoo", "Biscoe", 5000.0),
+        (3, "Gentoo", "Biscoe", 4700.0),
+        (12, "Gentoo", "Biscoe", 5000.0),
+        (5, "Adelie", "Biscoe", 4800.0),
+        (9, "Chinstrap", "Dream", 3900.0),
+        (2, "Adelie", "Dream", 4000.0),
+        (11, "Chinstrap", "Dream", 3800.0),
+        (4, "Adelie", "Dream", 3900.0),
+        (8, "Adelie", "Torgersen", None),
+        (1, "Adelie", "Torgersen", 3600.0),
+        (10, "Adelie", "Cormorant", None),
+        (6, "Gentoo", "Cormorant", None),
+    ]
+    table = pd.DataFrame(rows, columns=["bird_id", "species", "island", "body_mass_g"])
+    table["sex"] = "female"
+    table["year"] = 2009
+    return table
+
+
+def _expected_window(table: pd.DataFrame, n: int) -> pd.DataFrame:
+    weighed = table.dropna(subset=["body_mass_g"])
+    rank = weighed.groupby("island")["body_mass_g"].rank(method="min", ascending=False)
+    out = weighed.assign(rank=rank.astype(int))
+    out = out[out["rank"] <= n]
+    return out.sort_values(["island", "rank", "bird_id"])[WINDOW_COLUMNS].reset_index(drop=True)
+
+
+def _window_hint(
+    got: pd.DataFrame, want: pd.DataFrame, table: pd.DataFrame, n: int, label: str
+) -> str:
+    """What kind of mistake makes ``got`` differ from ``want`` (never the query itself)."""
+    islands_want = set(want["island"])
+    for island in sorted(islands_want | set(got["island"].astype(str))):
+        g = got[got["island"].astype(str) == island]
+        w = want[want["island"] == island]
+        if island not in islands_want:
+            return (
+                f"{label}, n={n}: {island} has no weighed birds, so it should return no rows; "
+                f"got {len(g)} (a bird without a mass has no place in a ranking by mass)"
+            )
+        if g.empty:
+            return (
+                f"{label}, n={n}: no rows for {island}; expected {len(w)}: every island has its own "
+                "heaviest birds"
+            )
+        g_ids, w_ids = [int(b) for b in g["bird_id"]], [int(b) for b in w["bird_id"]]
+        g_mass = pd.to_numeric(g["body_mass_g"], errors="coerce")
+        if g_mass.isna().any():
+            return (
+                f"{label}, n={n}: {island} includes a bird without a recorded mass "
+                f"(bird_id {int(g.loc[g_mass.isna().to_numpy(), 'bird_id'].iloc[0])}); rank only weighed birds"
+            )
+        heaviest = table.dropna(subset=["body_mass_g"])
+        heaviest = heaviest[heaviest["island"] == island]["body_mass_g"].max()
+        if g_mass.max() < heaviest:
+            return (
+                f"{label}, n={n}: {island}'s heaviest bird ({heaviest:g} g) is missing; got masses "
+                f"{short(g_mass.tolist())}: rank 1 is the heaviest"
+            )
+        g_rank = [int(r) for r in pd.to_numeric(g["rank"])]
+        w_rank = [int(r) for r in w["rank"]]
+        if sorted(g_ids) == sorted(w_ids) and g_rank == w_rank:
+            continue
+        weighed = table.dropna(subset=["body_mass_g"])
+        weighed = weighed[weighed["island"] == island]
+        mass = dict(zip(weighed["bird_id"], weighed["body_mass_g"], strict=True))
+        heavier = {b: int((weighed["body_mass_g"] > m).sum()) for b, m in mass.items()}
+        dense = {
+            b: int((weighed["body_mass_g"].drop_duplicates() > m).sum()) + 1
+            for b, m in mass.items()
+        }
+        got_rank = dict(zip(g_ids, g_rank, strict=True))
+        misplaced = [
+            b
+            for b in g_ids
+            if b in heavier and got_rank[b] != heavier[b] + 1 and heavier[b] >= n and dense[b] > n
+        ]
+        if misplaced:
+            b = misplaced[0]
+            return (
+                f"{label}, n={n}: {island} includes bird {b} ({mass[b]:g} g), but {heavier[b]} birds of "
+                f"{island} are heavier: rank each bird against the birds of its own island"
+            )
+        if max(g_rank) > n:
+            return (
+                f"{label}, n={n}: {island} returns ranks {g_rank}, but n={n}: keep only the birds whose "
+                "rank is at most n (use the argument, not a fixed number)"
+            )
+        if len(g) < len(w) and len(set(g_rank)) == len(g_rank):
+            return (
+                f"{label}, n={n}: {island} should give {len(w)} birds with ranks {w_rank}, got ranks "
+                f"{g_rank}: birds with equal masses share a rank, and a bird tied with the n-th is kept"
+            )
+        if (
+            all(b in dense for b in g_ids)
+            and g_rank == [dense[b] for b in g_ids]
+            and len(g) > len(w)
+        ):
+            return (
+                f"{label}, n={n}: {island} should give ranks {w_rank}, got {g_rank}: after tied birds, "
+                "the next bird's rank counts every bird above it (1, 2, 2, 4, not 1, 2, 2, 3)"
+            )
+        if len(g) != len(w):
+            return (
+                f"{label}, n={n}: {island} should give {len(w)} birds (ranks {w_rank}), got {len(g)} "
+                f"(ranks {g_rank}): check which ranks you keep"
+            )
+        return (
+            f"{label}, n={n}: {island} should be birds {w_ids} with ranks {w_rank}, got birds {g_ids} "
+            f"with ranks {g_rank}: rank within each island, heaviest first"
+        )
+    return f"{label}, n={n}: expected {len(want)} rows, got {len(got)}"
+
+
+def _check_window_answer(got, table: pd.DataFrame, n: int, label: str) -> None:
+    if not isinstance(got, pd.DataFrame):
+        raise Fail(
+            f"{label}, n={n}: return a pandas DataFrame (DuckDB's .df() gives one), got "
+            f"{type(got).__name__} {short(got)}"
+        )
+    if list(got.columns) != WINDOW_COLUMNS:
+        raise Fail(
+            f"{label}: columns should be {WINDOW_COLUMNS} in that order, got {list(got.columns)}"
+        )
+    want = _expected_window(table, n)
+    try:
+        ranks = pd.to_numeric(got["rank"]).to_numpy(dtype=float)
+        ids = pd.to_numeric(got["bird_id"]).to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise Fail(f"{label}: bird_id and rank must be numbers: {exc}") from exc
+    if np.isnan(ranks).any() or (ranks != np.round(ranks)).any():
+        raise Fail(
+            f"{label}, n={n}: rank should hold whole numbers (1 = heaviest), got {short(ranks.tolist())}"
+        )
+    same_rows = len(got) == len(want) and sorted(
+        zip(got["island"].astype(str), ids, ranks, strict=True)
+    ) == sorted(
+        zip(want["island"], want["bird_id"].astype(float), want["rank"].astype(float), strict=True)
+    )
+    if not same_rows:
+        raise Fail(_window_hint(got, want, table, n, label))
+    order = list(zip(got["island"].astype(str), ranks, ids, strict=True))
+    if order != sorted(order):
+        raise Fail(
+            f"{label}, n={n}: the rows are right but not in order: sort by island, then rank, then bird_id "
+            "(without ORDER BY, SQL promises no order at all)"
+        )
+    masses = pd.to_numeric(got["body_mass_g"], errors="coerce").to_numpy(dtype=float)
+    species = [str(s) for s in got["species"]]
+    if not np.allclose(masses, want["body_mass_g"].to_numpy(dtype=float)) or species != list(
+        want["species"]
+    ):
+        raise Fail(f"{label}, n={n}: species and body_mass_g should be each bird's own values")
+
+
+@check(budget_s=10)
+def check_heaviest_per_island(fn):
+    shipped = penguins_table()
+    ties = _tie_table()
+    cases = [
+        ("on data/penguins.csv", shipped, 3),
+        ("on data/penguins.csv", shipped, 1),
+        ("on a small table with ties and unweighed birds", ties, 2),
+        ("on a small table with ties and unweighed birds", ties, 3),
+    ]
+    for label, table, n in cases:
+        con = _duckdb_with(table)
+        got = call_on(fn, f"a DuckDB connection {label}, n={n}", con, n)
+        _check_window_answer(got, table, n, label)
+    return (
+        "the n heaviest birds of each island, ranked heaviest first, ties sharing a rank and kept at the "
+        "cut-off, unweighed birds left out, sorted (shipped penguins with n = 3 and 1, and a table of ties)"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Exercise 7: a join whose cost grows with the rows, not with their product
+
+from mlskills.opcount import CountedKey, Tally  # noqa: E402  (the learner meets these keys)
+
+#: Key operations (hashes + comparisons) a join may spend per input row.
+OPS_PER_ROW = 5
+
+
+def _rows(pairs, tally):
+    return [(CountedKey(k, tally), v) for k, v in pairs]
+
+
+_JOIN_CASES = [
+    (
+        "keys repeated on both sides",
+        [("a", 1), ("b", 2), ("a", 3), ("c", 4)],
+        [("a", "x"), ("a", "y"), ("d", "z"), ("b", "w")],
+    ),
+    ("the same row twice on the left", [(5, "p"), (5, "p"), (6, "q")], [(5, "r"), (7, "s")]),
+    (
+        "falsy keys 0 and -1",
+        [(0, "zero"), (-1, "minus"), (2, "two")],
+        [(0, "Z"), (-1, "M"), (0, "Z2")],
+    ),
+    ("an empty left side", [], [("a", 1)]),
+    ("an empty right side", [("a", 1)], []),
+    ("no key in common", [("a", 1), ("b", 2)], [("c", 3), ("d", 4)]),
+    (
+        "tuple keys",
+        [(("Adelie", "Dream"), 1), (("Adelie", "Biscoe"), 2)],
+        [(("Adelie", "Dream"), 9)],
+    ),
+]
+
+
+def _expected_pairs(left, right) -> list:
+    return [(lv, rv) for lk, lv in left for rk, rv in right if lk == rk]
+
+
+def _as_pairs(got, label: str):
+    if not isinstance(got, (list, tuple)) and not hasattr(got, "__iter__"):
+        raise Fail(
+            f"join_pairs on {label} should return a list of (left value, right value) pairs, got {short(got)}"
+        )
+    try:
+        pairs = [tuple(p) for p in got]
+    except TypeError as exc:
+        raise Fail(
+            f"join_pairs on {label}: each item should be a (left value, right value) pair, got {short(got)}"
+        ) from exc
+    if any(len(p) != 2 for p in pairs):
+        raise Fail(f"join_pairs on {label}: each item should be a pair, got {short(pairs)}")
+    return pairs
+
+
+def _pairs_hint(got: list, want: list, label: str) -> str:
+    from collections import Counter
+
+    g, w = Counter(got), Counter(want)
+    if g == Counter((b, a) for a, b in want) and g != w:
+        return f"join_pairs on {label}: the pairs are (right value, left value); put the left row's value first"
+    if set(g) == set(w):
+        return (
+            f"join_pairs on {label}: the right pairs but the wrong number of each, expected {short(sorted(w.items(), key=str))}, "
+            f"got {short(sorted(g.items(), key=str))}: every matching (left row, right row) combination is one pair, "
+            "duplicates included"
+        )
+    missing, extra = w - g, g - w
+    if missing and not extra:
+        return f"join_pairs on {label}: missing pairs {short(sorted(missing, key=str))} (got {short(got)})"
+    return f"join_pairs on {label}: expected {short(want)} in any order, got {short(got)}"
+
+
+@check(budget_s=10)
+def check_join_pairs(fn):
+    from collections import Counter
+
+    for label, left, right in _JOIN_CASES:
+        tally = Tally()
+        got = _as_pairs(call_on(fn, label, _rows(left, tally), _rows(right, tally)), label)
+        want = _expected_pairs(left, right)
+        if Counter(got) != Counter(want):
+            raise Fail(_pairs_hint(got, want, label))
+    n_left, n_right = 1000, 2000
+    order = np.random.default_rng(0)
+    left = [(int(i), f"L{i}") for i in order.permutation(n_left)]
+    right = [(int(i) % n_left, f"R{i}") for i in order.permutation(n_right)]  # each key twice
+    tally = Tally()
+    label = f"{n_left} left rows and {n_right} right rows, every key twice on the right"
+    got = _as_pairs(call_on(fn, label, _rows(left, tally), _rows(right, tally)), label)
+    if len(got) != n_right:
+        raise Fail(f"join_pairs on {label}: expected {n_right} pairs, got {len(got)}")
+    rows = n_left + n_right
+    if tally.total > OPS_PER_ROW * rows:
+        detail = (
+            f"{tally.hashes:,} hashes, {tally.equality_tests:,} equality tests, "
+            f"{tally.order_comparisons:,} order comparisons"
+        )
+        if tally.equality_tests >= n_left * n_right // 2:
+            why = "that is close to one comparison per (left row, right row) combination: the work grows with n·m"
+        elif tally.order_comparisons > rows:
+            why = "sorting costs about log2(n) comparisons per row, more than a constant number"
+        else:
+            why = "the work per row should not grow with the size of the other side"
+        raise Fail(
+            f"join_pairs on {label} spent {tally.total:,} key operations ({detail}), "
+            f"{tally.total / rows:.0f} per row; at most {OPS_PER_ROW} per row is possible: {why}"
+        )
+    return (
+        f"every matching pair, duplicates and empty sides included, at most {OPS_PER_ROW} key operations per row "
+        f"({tally.total:,} for {rows:,} rows)"
+    )

@@ -680,6 +680,339 @@ def validate_retries_forever(batch):
     return problems
 
 
+# --- Exercise 6: a window function -----------------------------------------------------------
+
+_WINDOW = """
+    SELECT island, bird_id, species, body_mass_g, rank
+    FROM (
+        SELECT island, bird_id, species, body_mass_g,
+               {function}() OVER ({partition}ORDER BY body_mass_g {direction}) AS rank
+        FROM penguins
+        {where}
+    )
+    WHERE rank {keep} ?
+    ORDER BY {order}
+"""
+
+
+def _window(
+    con,
+    n,
+    function="RANK",
+    partition="PARTITION BY island ",
+    direction="DESC",
+    where="WHERE body_mass_g IS NOT NULL",
+    keep="<=",
+    order="island, rank, bird_id",
+):
+    query = _WINDOW.format(
+        function=function,
+        partition=partition,
+        direction=direction,
+        where=where,
+        keep=keep,
+        order=order,
+    )
+    return con.execute(query, [n]).df()
+
+
+def window_global_rank(con, n):
+    """Ranks every bird against all islands: no PARTITION BY."""
+    return _window(con, n, partition="")
+
+
+def window_partition_by_species(con, n):
+    """Partitions by species instead of island."""
+    return _window(con, n, partition="PARTITION BY species ")
+
+
+def window_ascending(con, n):
+    """ORDER BY body_mass_g without DESC: the lightest birds."""
+    return _window(con, n, direction="ASC")
+
+
+def window_row_number(con, n):
+    """ROW_NUMBER breaks ties arbitrarily and drops a bird tied at the cut-off."""
+    return _window(con, n, function="ROW_NUMBER")
+
+
+def window_dense_rank(con, n):
+    """DENSE_RANK does not skip after ties (1, 2, 2, 3), so it keeps too many birds."""
+    return _window(con, n, function="DENSE_RANK")
+
+
+def window_rank_below_n(con, n):
+    """rank < n: one place too few."""
+    return _window(con, n, keep="<")
+
+
+def window_hard_coded_three(con, n):
+    """Ignores n and keeps the top 3."""
+    return _window(con, 3)
+
+
+def window_ranks_unweighed_birds(con, n):
+    """No filter on missing masses: DuckDB sorts NULL last, so a small island ranks its unweighed bird."""
+    return _window(con, n, where="")
+
+
+def window_nulls_first(con, n):
+    """DESC NULLS FIRST (PostgreSQL's default for DESC): an unweighed bird becomes the heaviest."""
+    return _window(con, n, direction="DESC NULLS FIRST", where="")
+
+
+def window_tie_order_reversed(con, n):
+    """Sorts tied birds by bird_id descending."""
+    return _window(con, n, order="island, rank, bird_id DESC")
+
+
+def window_sorted_by_bird(con, n):
+    """Sorts by island and bird_id, not by rank."""
+    return _window(con, n, order="island, bird_id")
+
+
+def window_extra_column(con, n):
+    """Returns every column of the table plus the rank (SELECT *)."""
+    query = """
+        SELECT * FROM (
+            SELECT *, RANK() OVER (PARTITION BY island ORDER BY body_mass_g DESC) AS rank
+            FROM penguins WHERE body_mass_g IS NOT NULL
+        ) WHERE rank <= ? ORDER BY island, rank, bird_id
+    """
+    return con.execute(query, [n]).df()
+
+
+def window_returns_relation(con, n):
+    """Returns DuckDB's relation object instead of a DataFrame."""
+    return con.sql(
+        _WINDOW.format(
+            function="RANK",
+            partition="PARTITION BY island ",
+            direction="DESC",
+            where="WHERE body_mass_g IS NOT NULL",
+            keep="<=",
+            order="island, rank, bird_id",
+        ).replace("?", str(int(n)))
+    )
+
+
+def _pandas_window(con, n, method="min", head=False):
+    table = con.sql("SELECT * FROM penguins").df().dropna(subset=["body_mass_g"])
+    if head:
+        table = table.sort_values(
+            ["island", "body_mass_g", "bird_id"], ascending=[True, False, True]
+        )
+        table = table.groupby("island").head(n)
+        table = table.assign(rank=table.groupby("island").cumcount() + 1)
+    else:
+        table = table.assign(
+            rank=table.groupby("island")["body_mass_g"].rank(method=method, ascending=False)
+        )
+        table = table[table["rank"] <= n]
+    out = table.sort_values(["island", "rank", "bird_id"])
+    return out[["island", "bird_id", "species", "body_mass_g", "rank"]].reset_index(drop=True)
+
+
+def window_pandas_average_rank(con, n):
+    """pandas rank() with its default method='average': tied birds get 2.5."""
+    return _pandas_window(con, n, method="average")
+
+
+def window_pandas_head_per_group(con, n):
+    """sort_values + groupby().head(n): the top n rows, ties at the cut-off dropped."""
+    return _pandas_window(con, n, head=True)
+
+
+@never_returns
+def window_tie_groups_without_advancing(con, n):
+    """Walks each island's sorted masses in groups of ties, but forgets to jump past a group."""
+    table = con.sql("SELECT * FROM penguins").df().dropna(subset=["body_mass_g"])
+    parts = []
+    for _, birds in table.groupby("island"):
+        birds = birds.sort_values(["body_mass_g", "bird_id"], ascending=[False, True])
+        masses = birds["body_mass_g"].tolist()
+        ranks, i = [], 0
+        while i < len(masses) and i < n:
+            j = i
+            while j < len(masses) and masses[j] == masses[i]:
+                j += 1
+            ranks.extend([i + 1] * (j - i))
+        parts.append(birds.iloc[: len(ranks)].assign(rank=ranks))
+    out = pd.concat(parts)
+    return out[["island", "bird_id", "species", "body_mass_g", "rank"]].reset_index(drop=True)
+
+
+def window_with_qualify_lowercase(con, n):
+    """DuckDB's QUALIFY clause, lower-case SQL, the parameter named."""
+    query = """
+        select island, bird_id, species, body_mass_g,
+               rank() over (partition by island order by body_mass_g desc) as rank
+        from penguins
+        where body_mass_g is not null
+        qualify rank <= $n
+        order by 1, 5, 2
+    """
+    return con.execute(query, {"n": n}).df()
+
+
+def window_count_heavier_birds(con, n):
+    """No window function: a bird's rank is 1 + the number of heavier birds on its island."""
+    query = """
+        WITH ranked AS (
+            SELECT p.island, p.bird_id, p.species, p.body_mass_g,
+                   1 + (SELECT COUNT(*) FROM penguins AS q
+                        WHERE q.island = p.island AND q.body_mass_g > p.body_mass_g) AS rank
+            FROM penguins AS p
+            WHERE p.body_mass_g IS NOT NULL
+        )
+        SELECT * FROM ranked WHERE rank <= ? ORDER BY island, rank, bird_id
+    """
+    return con.execute(query, [n]).df()
+
+
+def window_pandas_min_rank_as_int(con, n):
+    """pandas: groupby().rank(method='min'), cast to int."""
+    out = _pandas_window(con, n, method="min")
+    return out.astype({"rank": "int64"})
+
+
+# --- Exercise 7: a join whose cost grows with the rows ---------------------------------------
+
+
+def join_nested_loop(left, right):
+    """Compares every left row with every right row: n·m comparisons."""
+    return [(lv, rv) for lk, lv in left for rk, rv in right if lk == rk]
+
+
+def join_linear_search_in_key_list(left, right):
+    """`if key in keys` on a list: a hidden nested loop."""
+    keys = [k for k, _ in right]
+    pairs = []
+    for key, lv in left:
+        if key in keys:
+            pairs.extend((lv, rv) for rk, rv in right if rk == key)
+    return pairs
+
+
+def join_sort_merge(left, right):
+    """Sorts both sides and merges: correct pairs, but n log n comparisons."""
+    a, b = sorted(left, key=lambda r: r[0]), sorted(right, key=lambda r: r[0])
+    pairs, j = [], 0
+    for key, lv in a:
+        while j < len(b) and b[j][0] < key:
+            j += 1
+        k = j
+        while k < len(b) and b[k][0] == key:
+            pairs.append((lv, b[k][1]))
+            k += 1
+    return pairs
+
+
+def join_index_rebuilt_per_row(left, right):
+    """Builds the dict inside the loop over left: an index per row."""
+    pairs = []
+    for key, lv in left:
+        index = {}
+        for rk, rv in right:
+            index.setdefault(rk, []).append(rv)
+        pairs.extend((lv, rv) for rv in index.get(key, []))
+    return pairs
+
+
+def join_index_overwrites_duplicates(left, right):
+    """index[key] = value: the last right row with a key wins, the others are lost."""
+    index = {key: value for key, value in right}
+    return [(lv, index[key]) for key, lv in left if key in index]
+
+
+def join_dedupes_pairs(left, right):
+    """Collects the pairs in a set: two identical left rows give one pair."""
+    index = {}
+    for key, value in right:
+        index.setdefault(key, []).append(value)
+    return list({(lv, rv) for key, lv in left for rv in index.get(key, [])})
+
+
+def join_swapped_pairs(left, right):
+    """Returns (right value, left value)."""
+    index = {}
+    for key, value in right:
+        index.setdefault(key, []).append(value)
+    return [(rv, lv) for key, lv in left for rv in index.get(key, [])]
+
+
+def join_skips_falsy_keys(left, right):
+    """`if key and ...`: the key 0 never matches."""
+    index = {}
+    for key, value in right:
+        index.setdefault(key, []).append(value)
+    return [(lv, rv) for key, lv in left if key and key in index for rv in index[key]]
+
+
+def join_returns_keys(left, right):
+    """Returns (key, right value) instead of (left value, right value)."""
+    index = {}
+    for key, value in right:
+        index.setdefault(key, []).append(value)
+    return [(key, rv) for key, lv in left for rv in index.get(key, [])]
+
+
+def join_assumes_both_sides_filled(left, right):
+    """Looks at the first row of each side to pick the smaller one: crashes on an empty side."""
+    small, big = (left, right) if len(left) <= len(right) else (right, left)
+    _ = small[0][0], big[0][0]
+    index = {}
+    for key, value in right:
+        index.setdefault(key, []).append(value)
+    return [(lv, rv) for key, lv in left for rv in index.get(key, [])]
+
+
+@never_returns
+def join_while_loop_stuck_on_a_miss(left, right):
+    """A while loop over left that forgets to move on when a key has no match."""
+    index = {}
+    for key, value in right:
+        index.setdefault(key, []).append(value)
+    pairs, i = [], 0
+    while i < len(left):
+        key, lv = left[i]
+        if key not in index:
+            continue
+        pairs.extend((lv, rv) for rv in index[key])
+        i += 1
+    return pairs
+
+
+def join_index_the_left_side(left, right):
+    """defaultdict on the left side, probing with the right rows."""
+    from collections import defaultdict
+
+    by_key = defaultdict(list)
+    for key, value in left:
+        by_key[key].append(value)
+    out = []
+    for key, rv in right:
+        out.extend((lv, rv) for lv in by_key.get(key, ()))
+    return out
+
+
+def join_index_the_smaller_side(left, right):
+    """Indexes whichever side is smaller, and keeps (left, right) order in each pair."""
+    small_is_left = len(left) <= len(right)
+    small, big = (left, right) if small_is_left else (right, left)
+    index: dict = {}
+    for key, value in small:
+        if key in index:
+            index[key].append(value)
+        else:
+            index[key] = [value]
+    pairs = []
+    for key, value in big:
+        for other in index.get(key, []):
+            pairs.append((other, value) if small_is_left else (value, other))
+    return pairs
+
+
 # --- Correct answers written differently from the solutions ------------------------------------
 
 
@@ -954,6 +1287,37 @@ WRONG = {
         validate_float_dtype_only,
         validate_retries_forever,
     ],
+    "check_heaviest_per_island": [
+        window_global_rank,
+        window_partition_by_species,
+        window_ascending,
+        window_row_number,
+        window_dense_rank,
+        window_rank_below_n,
+        window_hard_coded_three,
+        window_ranks_unweighed_birds,
+        window_nulls_first,
+        window_tie_order_reversed,
+        window_sorted_by_bird,
+        window_extra_column,
+        window_returns_relation,
+        window_pandas_average_rank,
+        window_pandas_head_per_group,
+        window_tie_groups_without_advancing,
+    ],
+    "check_join_pairs": [
+        join_nested_loop,
+        join_linear_search_in_key_list,
+        join_sort_merge,
+        join_index_rebuilt_per_row,
+        join_index_overwrites_duplicates,
+        join_dedupes_pairs,
+        join_swapped_pairs,
+        join_skips_falsy_keys,
+        join_returns_keys,
+        join_assumes_both_sides_filled,
+        join_while_loop_stuck_on_a_miss,
+    ],
 }
 
 #: Correct answers written differently from the solution: every check must accept them.
@@ -969,4 +1333,10 @@ RIGHT = {
         manifests_with_partition_and_pandas,
     ],
     "check_validate_batch": [validate_batch_other_wording, validate_batch_rule_table],
+    "check_heaviest_per_island": [
+        window_with_qualify_lowercase,
+        window_count_heavier_birds,
+        window_pandas_min_rank_as_int,
+    ],
+    "check_join_pairs": [join_index_the_left_side, join_index_the_smaller_side],
 }
