@@ -9,7 +9,7 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup web functions-env orchestration-env book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup web functions-env orchestration-env mutation book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
 
 help:
 	@echo "make book      build the site into _build/html (sets up .venv first)"
@@ -24,6 +24,7 @@ help:
 	@echo "make scaffold N=7 TITLE='Advanced machine learning'   start a chapter"
 	@echo "make bench     time every notebook and the book build against the budgets"
 	@echo "make data-manifest   rewrite data/MANIFEST.sha256 after adding a data file"
+	@echo "make mutation  mutation-test the book's tooling and print the score per module (about 30 min)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; run: make PYTHON=python3.11 ...")'
@@ -63,6 +64,21 @@ $(ORCHESTRATION_STAMP): requirements-orchestration.txt
 	touch $(ORCHESTRATION_STAMP)
 
 orchestration-env: $(ORCHESTRATION_STAMP)
+
+# Mutation testing of the book's tooling (checks protocol, data, exercises, lint, measure): mutmut
+# changes the code one small step at a time and the unit tests must notice. Not part of `make test`
+# (it takes about half an hour on 2 cores); CI runs it weekly (.github/workflows/mutation.yml).
+# mutmut works in a copy under _build/mutation; its configuration, the equivalent mutants left out
+# of the score and the score script are in tests/mutation/. MUTATION_JOBS=1 on a shared machine.
+MUTATION_DIR  ?= _build/mutation
+MUTATION_JOBS ?= $(JOBS)
+mutation: setup
+	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)
+	cp -r mlskills tests pyproject.toml $(MUTATION_DIR)/
+	cp tests/mutation/mutmut.cfg $(MUTATION_DIR)/setup.cfg
+	cd $(MUTATION_DIR) && MLSKILLS_DATA=$(CURDIR)/data $(CURDIR)/$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutmut.log 2>&1 \
+		|| { tr '\r' '\n' < mutmut.log | tail -40; exit 1; }
+	MLSKILLS_DATA=$(CURDIR)/data $(PY) tests/mutation/score.py $(MUTATION_DIR)
 
 # SOLUTIONS=0 builds the site without the worked solutions (for course forks).
 SOLUTIONS ?= 1
