@@ -368,7 +368,7 @@ def test_an_answer_that_swallows_the_first_stop_is_stopped_by_the_next():
     start = time.monotonic()
     with time_budget(0.1):  # stopped at 0.1 s, swallowed, stopped again 0.25 s later
         assert "did not return within the check's 0.1 s budget" in check_square.evaluate(square).line
-    assert swallowed == [1] and time.monotonic() - start < 2
+    assert swallowed == [1] and time.monotonic() - start < 1.0, "the second stop comes a quarter second later"
 
 
 def test_the_alarm_handler_before_a_check_is_restored_after_it():
@@ -441,3 +441,21 @@ def test_grading_mode_shows_one_line_in_ipython_and_turns_off_with_false(capsys)
         grading(0)
     check_double(lambda x: x + 2)  # off again: prints, does not raise
     assert capsys.readouterr().out.splitlines() == ["✗ double(0) should be 0, got 2"] * 2
+
+
+def test_an_error_message_of_two_hundred_characters_is_shown_whole_and_empty_quotes_count_as_none():
+    def double(x):
+        raise ValueError("z" * 200)
+
+    assert check_double.evaluate(double).line == "✗ double(0) raised ValueError: " + "z" * 200
+
+    def quoted(x):
+        raise ValueError('""')
+
+    assert check_double.evaluate(quoted).line == "✗ quoted(0) raised ValueError (with no message)"
+
+
+def test_a_multi_line_repr_stays_on_one_line():
+    import numpy as np
+
+    assert "\n" not in short(np.zeros((3, 3)))

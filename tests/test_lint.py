@@ -312,7 +312,7 @@ def test_each_rule_names_the_cell_the_problem_and_the_fix(book, case):
         set_source(6, "# NBVAL_IGNORE_OUTPUT: ran fast\nprint(1)"),  # eight characters of reason
         set_source(1, "## Learning objectives\n\n" + "\n".join(f"{n}. Do thing {n}." for n in range(1, 7))),
         set_source(9, "## Key takeaways\n\n" + "\n".join(f"+ point {n}" for n in range(8))),
-        set_source(0, "# A chapter\n\n" + " ".join(["word"] * 20)),
+        set_source(0, "# A chapter\n" + " ".join(["word"] * 20)),
         set_source(2, "## Prerequisites and time\n\n| Concept | Importance |\n| --- | --- |\n\nTime to learn: 2 h"),
         with_output(6, new_output("stream", name="stdout", text="x" * 20_000)),
         lambda nb: (
@@ -358,7 +358,8 @@ def test_an_unexecuted_cell_does_not_shift_the_count_of_the_next(book):
 
 def test_sections_sharing_a_cell_are_counted_apart(book):
     nb = good_chapter()
-    nb.cells[1].source = "## Learning objectives\n\n1. Measure.\n2. Build.\n3. Choose.\n\n## Prerequisites and time\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n1. Time to learn: 30 minutes."
+    objectives = "\n".join(f"{n}. Do thing {n}." for n in range(1, 7))  # six: one more would be too many
+    nb.cells[1].source = f"## Learning objectives\n\n{objectives}\n\n## Prerequisites and time\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n1. Time to learn: 30 minutes."
     del nb.cells[2]
     assert problems_of(nb, book) == []
 
@@ -483,3 +484,51 @@ def test_the_book_lints_its_chapters_and_solutions_and_names_them_from_its_root(
 def test_a_problem_without_a_cell_names_only_the_notebook():
     assert str(lint.Problem("chapters/99-x.ipynb", None, "a problem", "the fix")) == "chapters/99-x.ipynb: a problem. Fix: the fix"
     assert str(lint.Problem("chapters/99-x.ipynb", 0, "a problem", "the fix")) == "chapters/99-x.ipynb, cell 0: a problem. Fix: the fix"
+
+
+def test_a_heading_after_a_code_fence_is_still_checked(book):
+    nb = good_chapter()
+    nb.cells[5].source = "## First topic\n\n```\n# not a heading\n```\n\n#### Too deep"
+    assert problems_of(nb, book) == [
+        "chapters/99-x.ipynb, cell 5: heading 'Too deep' jumps from H2 to H4. Fix: use ### for it, or add the missing level above"
+    ]
+
+
+def test_the_exercises_section_may_name_the_exercises_again_after_the_link(book):
+    nb = good_chapter()
+    nb.cells[10].source = "## Exercises\n\nSee [the exercises](../exercises/99-x.ipynb). Exercises 1 and 2 practise the first topic; Exercises 3 and 4 the second."
+    assert problems_of(nb, book) == []
+
+
+def test_a_multi_line_comment_in_the_solutions_title_cell_is_not_text_for_the_learner():
+    nb = good_solutions()
+    nb.cells[0].source = "# Solutions: X\n\n<!-- Worked solutions:\n     keep them out of the exercises -->"
+    assert lint.lint_solutions(nb, "solutions/99-x.ipynb") == []
+
+
+@pytest.mark.parametrize("module", ["lint", "exercises", "data"])
+def test_each_command_line_reads_its_arguments_from_sys_argv(module, tmp_path, monkeypatch, capsys):
+    """`python -m mlskills.<module> <args>` passes <args> on."""
+    import importlib
+
+    tool = importlib.import_module(f"mlskills.{module}")
+    if module == "lint":
+        (tmp_path / "solutions").mkdir()
+        clean = tmp_path / "solutions" / "99-x.ipynb"
+        nbformat.write(good_solutions(), clean)
+        monkeypatch.setattr(tool, "targets", lambda: pytest.fail("linted the whole book instead of the notebook given"))
+        monkeypatch.setattr("sys.argv", ["python -m mlskills.lint", str(clean)])
+        assert tool.main() == 0
+        assert capsys.readouterr().out == "✓ 1 notebooks follow the chapter anatomy\n"
+    elif module == "exercises":
+        monkeypatch.setattr(tool, "generate", lambda: pytest.fail("regenerated instead of checking"))
+        monkeypatch.setattr(tool, "out_of_date", lambda: [])
+        monkeypatch.setattr("sys.argv", ["python -m mlskills.exercises", "--check"])
+        assert tool.main() == 0
+        assert capsys.readouterr().out == "✓ exercises/ matches solutions/\n"
+    else:
+        (tmp_path / "a.csv").write_text("a\n1\n")
+        monkeypatch.setattr(tool, "DATA_DIR", tmp_path)
+        monkeypatch.setattr("sys.argv", ["python -m mlskills.data", "manifest"])
+        assert tool.main() == 0
+        assert capsys.readouterr().out == f"wrote {tmp_path / 'MANIFEST.sha256'}\n"

@@ -299,9 +299,9 @@ def cpuinfo(text):
 
 
 def test_the_environment_names_the_cpu_its_instruction_sets_and_cores(monkeypatch):
-    monkeypatch.setattr(measure, "Path", cpuinfo("processor\t: 0\nmodel name\t: Test CPU @ 2.0GHz\nflags\t\t: fpu avx2 sse4_2 avx512f avx512_vnni made_up\n"))
+    monkeypatch.setattr(measure, "Path", cpuinfo("processor\t: 0\nmodel name\t: Test CPU: rev 2 @ 2.0GHz\nflags\t\t: fpu avx2 sse4_2 avx512f avx512_vnni made_up\n"))
     record = measure.environment(threads=2)
-    assert record["cpu"] == "Test CPU @ 2.0GHz"
+    assert record["cpu"] == "Test CPU: rev 2 @ 2.0GHz"
     assert record["isa"] == "sse4_2 avx2 avx512f avx512_vnni", "in ISA_FLAGS order, known flags only"
     assert record["logical cores"] == os.cpu_count()
     assert record["cores usable"] == len(os.sched_getaffinity(0))
@@ -388,3 +388,39 @@ def test_the_fake_clock_starts_where_told_and_may_stand_still():
     with pytest.raises(ValueError) as error:
         clock.advance(-0.5)
     assert str(error.value) == "a clock cannot go backwards (advance(-0.5))"
+
+
+def test_without_sched_getaffinity_every_logical_core_counts_as_usable(monkeypatch):
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # macOS, Windows
+    record = measure.environment()
+    assert record["cores usable"] == record["logical cores"] == os.cpu_count()
+
+
+def test_the_defaults_are_the_documented_counts():
+    clock, log = measure.FakeClock(), []
+    seconds = measure.time_calls(fake(clock, 0.001, log, "m"), clock=clock)
+    assert (len(log), seconds.shape) == (220, (200,)), "20 warm-up calls, 200 timed"
+    log.clear()
+    with pinned(1):
+        result = measure.compare({"m": fake(clock, 0.001, log, "m")}, threads=1, clock=clock)
+    assert (len(log), result["m"].samples.shape, result["m"].rows_per_call) == (5 * (5 + 30), (5, 30), 1)
+    assert measure.FakeClock()() == 0.0
+
+
+def test_onnx_session_defaults_to_one_thread_and_every_optimisation(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    from tests.test_ch13_measure import tiny_onnx
+
+    tiny_onnx(tmp_path / "double.onnx")
+    options = measure.onnx_session(tmp_path / "double.onnx").get_session_options()
+    assert (options.graph_optimization_level, options.intra_op_num_threads) == (ort.GraphOptimizationLevel.ORT_ENABLE_ALL, 1)
+    with pytest.raises(ValueError) as error:
+        measure.onnx_session(tmp_path / "double.onnx", optimization="max")
+    assert str(error.value) == "optimization must be one of ['all', 'basic', 'disable', 'extended'], got 'max'"
+
+
+def test_accuracy_names_the_shape_it_got_and_the_rows_it_expected():
+    with pytest.raises(ValueError) as error:
+        measure.accuracy(lambda X: np.zeros((3, 2, 1)), np.zeros((4, 2)), [0, 1, 1, 0])
+    assert str(error.value) == "predict returned (3, 2, 1) for 4 rows; expected labels or scores per row"
+    assert measure.accuracy(lambda X: np.array([1, 1, 1, 0]), np.zeros((4, 2)), [0, 1, 1, 0]) == 0.75

@@ -78,10 +78,14 @@ def main(argv: list[str] | None = None) -> int:
                     used.add(mutant)
                     continue
                 stale.append(f"{mutant}: listed as `{entry['before']}` → `{entry['after']}`, now `{before}` → `{after}`")
-            if code in SURVIVED | NO_TESTS or code is None:
+            if code is None:
+                survivors.append(f"{mutant} (not run: was the run interrupted?)")
+            elif code in SURVIVED | NO_TESTS:
                 before, after = change(mutant, module)
-                why = "no test runs it" if code in NO_TESTS else ("not run" if code is None else "survived")
+                why = "no test runs it" if code in NO_TESTS else "survived"
                 survivors.append(f"{mutant} ({why}): `{before}` → `{after}`")
+            else:
+                survivors.append(f"{mutant} ({code}: suspicious, skipped or interrupted)")
         counted = len(codes) - excluded
         rows.append((module, len(codes), excluded, caught, counted, 100.0 * caught / counted if counted else 100.0))
 
@@ -97,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {mutant} in tests/mutation/equivalent.toml was caught or not generated; remove the entry")
     width = max(len(row[0]) for row in rows)
     print(f"{'module':<{width}}  mutants  equivalent  caught  score")
-    for module, total, excluded, caught, counted, score in rows:
+    for module, total, excluded, caught, _counted, score in rows:
         print(f"{module:<{width}}  {total:7d}  {excluded:10d}  {caught:6d}  {score:5.1f} %")
     total_caught, total_counted = sum(r[3] for r in rows), sum(r[4] for r in rows)
     print(f"{'all':<{width}}  {sum(r[1] for r in rows):7d}  {sum(r[2] for r in rows):10d}  {total_caught:6d}  {100.0 * total_caught / total_counted:5.1f} %")
