@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from mlskills import ROOT, data, measure
 from tests import notebook_code
+from tests.pinning import pinned
 
 CHAPTER = ROOT / "chapters" / "13-optimization.ipynb"
 
@@ -53,9 +54,12 @@ def test_int8_costs_at_most_one_accuracy_point(targets):
     assert met and number(measured) <= 1.0, measured
 
 
-def test_pruning_reaches_80_percent_sparsity_within_one_point(targets):
-    met, measured = targets["pruning to ≥ 80% sparsity with ≤ 1 point drop after fine-tuning"]
-    assert met and number(measured) >= 80.0, measured
+def test_the_pruning_verdict_matches_its_numbers(targets):
+    """The level is chosen on validation; the target is judged on the test images, either way."""
+    met, measured = targets["pruning to ≥ 80% sparsity, chosen on validation, with ≤ 1 point test drop"]
+    sparsity, drop = (float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", measured)[:2])
+    assert sparsity >= 50, measured
+    assert met == (sparsity >= 80 and drop <= 1), measured
 
 
 def test_the_distilled_student_is_small_and_keeps_97_percent(targets):
@@ -72,6 +76,12 @@ def test_the_distillation_verdict_matches_its_numbers(targets):
     assert met == (distilled > labels_only), measured
 
 
+def test_distillation_wins_beyond_chance_when_the_labels_are_noisy(targets):
+    met, measured = targets["with 30% noisy labels, distillation wins in every seed (McNemar p < 0.05)"]
+    wins, seeds, significant = (int(v) for v in re.findall(r"\d+", measured)[:3])
+    assert met and wins == seeds == significant, measured
+
+
 def test_the_results_table_lists_every_variant_with_its_bytes():
     text = stored_text("results")
     for variant in (
@@ -79,13 +89,37 @@ def test_the_results_table_lists_every_variant_with_its_bytes():
         "fp32 ONNX Runtime",
         "int8 dynamic",
         "int8 static",
-        "pruned 90% (dense file)",
-        "structured 128",
-        "structured 128 + int8",
         "student 32 (distilled)",
         "student 32 (labels only)",
     ):
         assert variant in text, f"{variant} missing from the results table"
+    assert re.search(r"pruned \d+% \(dense file\)", text), "the pruned variant is missing"
+    assert re.search(r"structured \d+ \+ int8 static", text), "the structured int8 variant is missing"
+
+
+def cell_source(cell_id: str) -> str:
+    import nbformat
+
+    return next(c.source for c in nbformat.read(CHAPTER, as_version=4).cells if c.get("id") == cell_id)
+
+
+def test_every_choice_is_made_on_validation_rows():
+    """Sparsity, kept units, T and alpha are chosen on the validation split, never on the test set."""
+    for cell_id in ("prune", "structured", "distill-temperature"):
+        assert "chosen on validation" in stored_text(cell_id), cell_id
+    assert "validation" in cell_source("prune").split("SPARSITY =")[1].splitlines()[0]
+    assert "validation" in cell_source("structured").split("within =")[1].splitlines()[0]
+    sweep = cell_source("distill-temperature").split("sweep = pd.Series(")[1].split("T_BEST")[0]
+    assert "X_val" in sweep and "X_test" not in sweep
+
+
+def test_optimised_int8_graphs_run_integer_kernels():
+    """Operator counts of the graphs ONNX Runtime runs are exact: QDQ fuses into QGemm from 'extended' on."""
+    text = stored_text("formats")
+    assert re.search(r"int8 static, QDQ\s+disable\s+DequantizeLinear×10 QuantizeLinear×4 Gemm×3", text), text
+    assert re.search(r"extended\s+QuantizeLinear×1 QGemm×3 DequantizeLinear×1", text), text
+    assert re.search(r"int8 dynamic\s+disable.*MatMulInteger×3", text), text
+    assert "DynamicQuantizeMatMul×3 Relu×2" in text
 
 
 def test_the_digits_data_and_split_match_the_chapter():
@@ -94,7 +128,7 @@ def test_the_digits_data_and_split_match_the_chapter():
     assert sorted(digits["label"].unique()) == list(range(10))
     assert digits.drop(columns="label").to_numpy().min() == 0
     assert digits.drop(columns="label").to_numpy().max() == 16
-    assert "1347 training and 450 held-out images" in stored_text("load-data")
+    assert "1077 training, 270 validation and 450 held-out test images" in stored_text("load-data")
 
 
 def mlp_onnx(path, seed=0):
@@ -227,3 +261,69 @@ def test_reduce_range_keeps_int8_products_below_int16_saturation(tmp_path):
 
     assert 255 * largest_weight(True) * 2 <= 32767
     assert 255 * largest_weight(False) * 2 > 32767, "full-range weights can saturate int16 pairs"
+
+
+def identity_onnx(path):
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["pixels"], ["logits"])],
+        "identity",
+        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["batch", 64])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 64])],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def test_the_roofline_counts_are_the_architectures():
+    text = stored_text("roofline-counts")
+    assert "FLOPs per row: 600,064" in text  # 2 × (64·512 + 512·512 + 512·10)
+    assert re.search(r"fp32\s+1\s+600064\s+1204560\s+0\.50", text), text
+
+
+def test_resident_memory_holds_at_least_the_weights_and_int8_adds_less(tmp_path):
+    """The chapter's memory cell is not compared by nbval (allocators differ); re-measured here.
+
+    Generous tolerances: the fp32 session must add at least 80% of its weight bytes over an
+    identity graph's session, and the int8 session less than the fp32 one.
+    """
+    pytest.importorskip("onnxruntime")
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from mlskills import edge
+
+    mlp_onnx(tmp_path / "fp32.onnx")
+    quantize_dynamic(tmp_path / "fp32.onnx", tmp_path / "int8.onnx", weight_type=QuantType.QInt8, reduce_range=True)
+    identity_onnx(tmp_path / "identity.onnx")
+
+    def added(name):
+        record = edge.peak_memory(tmp_path / name, threads=1, arena=True, batch=1, calls=1)
+        return (record["peak_rss_kb"] - record["rss_before_kb"]) * 1024
+
+    floor = added("identity.onnx")
+    fp32, int8 = added("fp32.onnx") - floor, added("int8.onnx") - floor
+    assert fp32 >= 0.8 * measure.file_bytes(tmp_path / "fp32.onnx"), (fp32, floor)
+    assert int8 < fp32, (int8, fp32)
+
+
+def test_the_per_call_floor_is_a_fraction_of_a_batch_1_call(tmp_path):
+    """A ratio with a generous margin: the chapter measures the identity graph at about 3x faster."""
+    pytest.importorskip("onnxruntime")
+    mlp_onnx(tmp_path / "fp32.onnx")
+    identity_onnx(tmp_path / "identity.onnx")
+    model = measure.onnx_session(tmp_path / "fp32.onnx", threads=1)
+    floor = measure.onnx_session(tmp_path / "identity.onnx", threads=1)
+    x = np.random.default_rng(1).random((1, 64), dtype=np.float32)
+    with pinned(1):
+        result = measure.compare(
+            {
+                "model": lambda: model.run(None, {"pixels": x}),
+                "floor": lambda: floor.run(None, {"pixels": x}),
+            },
+            threads=1,
+            trials=3,
+            repeats=200,
+            warmup=20,
+        )
+    assert result.ratio("model", "floor") >= 1.3, result.table()

@@ -6,8 +6,13 @@ Each one is proved honest in tests/checks/ch13_wrong_answers.py.
 
 from __future__ import annotations
 
+import functools
 import math
+import tempfile
 import zlib
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -434,4 +439,325 @@ def check_choose_variant(fn):
     return (
         "choose_variant filters on size and p95 (limits included), picks the most accurate, breaks ties by size "
         "whatever the row order, and returns None when nothing fits either budget"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 6: the graph ONNX Runtime runs
+LEVEL_NAMES = ("disable", "basic", "extended", "all")
+
+
+@functools.cache
+def _graphs_to_optimise() -> dict[str, str]:
+    """Two small ONNX files, written once per process: a float graph with work for every
+    level (an Identity, a constant product, MatMul + Add, a ReLU) and its QDQ int8 version."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    folder = Path(tempfile.mkdtemp(prefix="ch13-check-"))
+    rng = np.random.default_rng(6)
+    weights = rng.normal(0, 0.3, (8, 16)).astype(np.float32)
+    bias = rng.normal(0, 0.1, 16).astype(np.float32)
+    nodes = [
+        helper.make_node("Identity", ["x"], ["x_copy"]),
+        helper.make_node("Mul", ["w", "two"], ["w2"]),
+        helper.make_node("MatMul", ["x_copy", "w2"], ["product"]),
+        helper.make_node("Add", ["product", "b"], ["pre"]),
+        helper.make_node("Relu", ["pre"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", 16])],
+        [
+            numpy_helper.from_array(weights, "w"),
+            numpy_helper.from_array(bias, "b"),
+            numpy_helper.from_array(np.array(2.0, np.float32), "two"),
+        ],
+    )
+    fp32 = folder / "tiny_fp32.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), fp32)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.batches = iter([{"x": rng.random((32, 8), dtype=np.float32)}])
+
+        def get_next(self):
+            return next(self.batches, None)
+
+    qdq = folder / "tiny_int8_qdq.onnx"
+    quant_pre_process(fp32, folder / "tiny_prep.onnx")  # as the quantizer recommends
+    quantize_static(
+        folder / "tiny_prep.onnx", qdq, Reader(), quant_format=QuantFormat.QDQ,
+        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, reduce_range=True,
+    )
+    return {"a small float graph": str(fp32), "its QDQ int8 version": str(qdq)}
+
+
+def _operators(path: str | Path, level: str | None) -> dict[str, int]:
+    """{op type: count} of the file as written (level None) or of the graph run at ``level``."""
+    import onnx
+    import onnxruntime as ort
+
+    if level is None:
+        return dict(Counter(node.op_type for node in onnx.load(str(path)).graph.node))
+    options = ort.SessionOptions()
+    options.graph_optimization_level = {
+        "disable": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }[level]
+    out = Path(tempfile.mkdtemp(prefix="ch13-check-")) / "optimised.onnx"
+    options.optimized_model_filepath = str(out)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return dict(Counter(node.op_type for node in onnx.load(str(out)).graph.node))
+
+
+@check(budget_s=20)
+def check_operators_run(fn):
+    graphs = _graphs_to_optimise()
+    for what, path in graphs.items():
+        written = _operators(path, None)
+        expected_by_level = {level: _operators(path, level) for level in LEVEL_NAMES}
+        for level in LEVEL_NAMES:
+            got = call_on(fn, f"{what}, {level!r}", path, level)
+            if not isinstance(got, Mapping):
+                raise Fail(
+                    f"operators_run(<{what}>, {level!r}) should return a dict {{operator type: count}}, "
+                    f"got {type(got).__name__} {short(got)}"
+                )
+            try:
+                got = {str(k): int(v) for k, v in got.items()}
+            except (TypeError, ValueError):
+                raise Fail(f"the counts should be ints, got {short(dict(got))}") from None
+            expected = expected_by_level[level]
+            if got == expected:
+                continue
+            others = [name for name, ops in expected_by_level.items() if ops == got and name != level]
+            if got == written and expected != written:
+                hint = "those are the operators in the file as written; count the graph the session runs after its rewrites"
+            elif others:
+                hint = f"that is the graph of level {others[0]!r}; check which optimisation level your session really used"
+            elif set(got) == set(expected):
+                hint = "the operator types are right but not how many of each; count every node"
+            elif set(expected) - set(got) and all(
+                op in {"FusedGemm", "QGemm", "DynamicQuantizeMatMul"} for op in set(expected) - set(got)
+            ):
+                hint = "operators ONNX Runtime adds from its own domain (com.microsoft) are part of the graph it runs too"
+            else:
+                hint = "count the op_type of every node in the graph the session runs at that level"
+            raise Fail(
+                f"for {what} at level {level!r}, ONNX Runtime runs {short(expected)}, "
+                f"your answer gave {short(got)}: {hint}"
+            )
+    return (
+        "operators_run counts the operator types of the graph ONNX Runtime runs at 'disable', 'basic' and "
+        "'extended' (and at 'all', which adds nothing more to these graphs), for a float graph and its QDQ int8 version"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 7: the distillation loss
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def _kd_parts(student, teacher, labels, temperature):
+    """(soft term before alpha, hard term before 1 - alpha), both means over rows."""
+    log_p_teacher = _log_softmax(teacher / temperature)
+    log_p_student = _log_softmax(student / temperature)
+    kl = (np.exp(log_p_teacher) * (log_p_teacher - log_p_student)).sum(axis=1).mean()
+    ce = -_log_softmax(student)[np.arange(len(labels)), labels].mean()
+    return temperature**2 * kl, ce
+
+
+def _kd_cases():
+    rng = np.random.default_rng(7)
+    student = rng.normal(0, 2, (6, 5))
+    teacher = rng.normal(0, 3, (6, 5))
+    labels = np.array([0, 1, 2, 3, 4, 0])
+    huge_s = rng.normal(0, 1, (4, 3)) * 300 + 800  # naive exp() overflows here
+    huge_t = rng.normal(0, 1, (4, 3)) * 300 - 800
+    return [
+        (student, teacher, labels, 4.0, 0.9, "6 rows, 5 classes, T=4, alpha=0.9"),
+        (student, teacher, labels, 1.0, 0.5, "6 rows, 5 classes, T=1, alpha=0.5"),
+        (student, teacher, labels, 2.0, 1.0, "6 rows, 5 classes, T=2, alpha=1 (teacher only)"),
+        (student, teacher, labels, 8.0, 0.0, "6 rows, 5 classes, T=8, alpha=0 (labels only)"),
+        (student[:3], teacher[:3], labels[:3], 3.0, 0.7, "3 rows, T=3, alpha=0.7"),
+        (huge_s, huge_t, np.array([0, 1, 2, 1]), 2.0, 0.5, "logits in the hundreds, T=2, alpha=0.5"),
+    ]
+
+
+def _kd_variant(student, teacher, labels, temperature, alpha, *, t_teacher=None, t_student=None, reverse=False,
+               t_labels=1.0, soft_cross_entropy=False) -> float:
+    """The loss with one rule broken (for hints)."""
+    log_t = _log_softmax(teacher / (temperature if t_teacher is None else t_teacher))
+    log_s = _log_softmax(student / (temperature if t_student is None else t_student))
+    if soft_cross_entropy:
+        rows = -(np.exp(log_t) * log_s).sum(axis=1)
+    elif reverse:
+        rows = (np.exp(log_s) * (log_s - log_t)).sum(axis=1)
+    else:
+        rows = (np.exp(log_t) * (log_t - log_s)).sum(axis=1)
+    ce = -_log_softmax(student / t_labels)[np.arange(len(labels)), labels].mean()
+    return float(alpha * temperature**2 * rows.mean() + (1 - alpha) * ce)
+
+
+def _kd_hint(got, student, teacher, labels, temperature, alpha) -> str:
+    soft, hard = _kd_parts(student, teacher, labels, temperature)
+    t2 = temperature**2
+    args = (student, teacher, labels, temperature, alpha)
+    candidates = [
+        (alpha * soft / t2 + (1 - alpha) * hard, "the soft term's gradients shrink with T; the chapter scales that term back (see its fit docstring)"),
+        ((1 - alpha) * soft + alpha * hard, "alpha weights the teacher's term and 1 - alpha the labels' term, not the other way round"),
+        (alpha * soft * len(labels) + (1 - alpha) * hard * len(labels), "that looks like a sum over rows; average over the rows of the batch"),
+        (alpha * soft / student.shape[1] + (1 - alpha) * hard, "average the KL divergence over rows only, summing over the classes of each row"),
+        (_kd_variant(*args, t_teacher=1.0), "the teacher's logits need the same temperature as the student's in the soft term"),
+        (_kd_variant(*args, t_student=1.0), "the student's logits in the soft term need the temperature too"),
+        (_kd_variant(*args, reverse=True), "KL divergence is not symmetric: measure it from the teacher's distribution (the target) to the student's"),
+        (_kd_variant(*args, t_labels=temperature), "the labels' term uses the student's outputs without the temperature"),
+        (_kd_variant(*args, soft_cross_entropy=True), "that soft term is a cross-entropy with the teacher, which adds the teacher's entropy; the loss uses the KL divergence"),
+    ]
+    for value, hint in candidates:
+        if np.isclose(got, value, rtol=1e-6, atol=1e-9):
+            return hint
+    if alpha < 1 and np.isclose(got, alpha * soft, rtol=1e-6, atol=1e-9):
+        return "the labels' cross-entropy term is missing"
+    if alpha > 0 and np.isclose(got, (1 - alpha) * hard, rtol=1e-6, atol=1e-9):
+        return "the teacher's term is missing"
+    return "compute the soft and the hard term on their own and compare each with the exercise's description"
+
+
+@check(budget_s=5)
+def check_distillation_loss(fn):
+    for student, teacher, labels, temperature, alpha, what in _kd_cases():
+        originals = (student.copy(), teacher.copy(), labels.copy())
+        got = call_on(fn, what, student, teacher, labels, temperature=temperature, alpha=alpha)
+        if not all(np.array_equal(a, b) for a, b in zip((student, teacher, labels), originals, strict=True)):
+            raise Fail(f"distillation_loss({what}) modified its inputs; work on copies")
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.floating, np.integer)) and not (
+            isinstance(got, np.ndarray) and got.ndim == 0
+        ):
+            raise Fail(f"distillation_loss({what}) should return one float, got {type(got).__name__} {short(got)}")
+        got = float(got)
+        soft, hard = _kd_parts(student, teacher, labels, temperature)
+        expected = alpha * soft + (1 - alpha) * hard
+        if not math.isfinite(got):
+            raise Fail(
+                f"distillation_loss({what}) returned {got}: exp() of large logits overflows; "
+                "shift each row by its maximum before exponentiating (the log-sum-exp trick)"
+            )
+        if not np.isclose(got, expected, rtol=1e-6, atol=1e-9):
+            raise Fail(
+                f"distillation_loss({what}) should be {expected:.6g}, got {got:.6g}: "
+                f"{_kd_hint(got, student, teacher, labels, temperature, alpha)}"
+            )
+    return (
+        "distillation_loss mixes alpha × T² × KL(teacher_T ‖ student_T) with (1 − alpha) × cross-entropy, "
+        "both averaged over rows, at T = 1 to 8, alpha = 0 to 1, and stays finite for logits in the hundreds"
+    )
+
+
+# ---------------------------------------------------------------- Exercise 8: a queue with dynamic batching
+def _reference_latencies(
+    arrivals, max_batch, service_s, *, side="right", cap=True, from_start=False, fill=False, charge_max=False
+) -> np.ndarray:
+    """Latencies under the exercise's rules; the keyword arguments break one rule each (for hints)."""
+    arrivals = np.asarray(arrivals, float)
+    latency, free_at, i = np.empty(len(arrivals)), 0.0, 0
+    while i < len(arrivals):
+        if fill:
+            last = min(i + max_batch, len(arrivals)) - 1
+            start, j = max(free_at, arrivals[last]), last + 1
+        else:
+            start = max(free_at, arrivals[i])
+            j = int(np.searchsorted(arrivals, start, side=side))
+            j = max(j, i + 1)
+            j = min(j, i + max_batch) if cap else j
+        free_at = start + service_s(max_batch if charge_max else j - i)
+        latency[i:j] = free_at - (start if from_start else arrivals[i:j])
+        i = j
+    return latency
+
+
+_QUEUE_HINTS = {
+    "side": "a request that arrives at the very instant the server frees is already waiting: it joins that batch",
+    "cap": "a batch holds at most max_batch requests; the rest wait for the next one",
+    "from_start": "a latency runs from the request's arrival, so it includes the time spent waiting in the queue",
+    "fill": "the server never waits for a batch to fill: it starts as soon as it is free and someone is waiting",
+    "charge_max": "a batch takes the time for the number of requests it really holds, not for max_batch",
+    "one": "requests that wait together share one batch (up to max_batch); here each ran alone",
+}
+
+
+def _service(k: int) -> float:
+    """A batch of k requests takes (4 + k) / 2048 s: about 2 ms plus 0.5 ms per request.
+
+    Binary fractions, so that "arrives exactly when the server frees" is exact in floats."""
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+        raise Fail(f"service_s should be called with the number of requests in the batch (an int ≥ 1), got {short(k)}")
+    return (4 + int(k)) / 2048
+
+
+def _queue_cases():
+    rng = np.random.default_rng(8)
+    poisson = np.cumsum(rng.exponential(1 / 600, 400))  # 600 requests/s: above batch-1 capacity (410/s)
+    tick = 1 / 2048  # about 0.49 ms
+    return [
+        (np.array([0.0, 20, 40]) * tick, 4, "three requests about 10 ms apart"),
+        (np.array([0.0, 2, 3, 4, 5, 6, 7]) * tick, 3, "seven requests in a 3.4 ms burst, max_batch=3"),
+        (np.array([0.0, 1, 5, 9]) * tick, 8, "four requests, one arriving exactly when the server frees"),
+        (poisson, 1, "400 Poisson arrivals at 600/s, max_batch=1"),
+        (poisson, 16, "400 Poisson arrivals at 600/s, max_batch=16"),
+        (np.array([]), 4, "no requests at all"),
+    ]
+
+
+@check(budget_s=10)
+def check_queue_latencies(fn):
+    for arrivals, max_batch, what in _queue_cases():
+        got = call_on(fn, what, arrivals.copy(), max_batch, counted(_service, len(arrivals) + 10, "service_s"))
+        expected = _reference_latencies(arrivals, max_batch, _service)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise Fail(f"for {what}, return one latency per request (an array of seconds), got {short(got)}") from None
+        if got.shape != expected.shape:
+            raise Fail(f"for {what}, expected {len(expected)} latencies (one per request), got shape {got.shape}")
+        if np.allclose(got, expected, atol=1e-9):
+            continue
+        worst = int(np.argmax(np.abs(got - expected)))
+        hint = "replay the rules by hand for the first few requests: when the server frees, who is waiting, in which order they go, how many ride together"
+        if np.allclose(got, expected * 1000, atol=1e-6):
+            hint = "these look like milliseconds; return seconds"
+        elif np.allclose(got, expected + arrivals, atol=1e-9):
+            hint = "those are the times the requests finish; a latency counts from each request's own arrival"
+        elif np.allclose(got, [_service(1)] * len(got), atol=1e-9):
+            hint = "every request came back as if the server were idle when it arrived; requests wait while earlier batches run"
+        for rule, options in (
+            ("from_start", {"from_start": True}),
+            ("side", {"side": "left"}),
+            ("cap", {"cap": False}),
+            ("fill", {"fill": True}),
+            ("charge_max", {"charge_max": True}),
+        ):
+            variant = _reference_latencies(arrivals, max_batch, _service, **options)
+            if not np.allclose(variant, expected, atol=1e-9) and np.allclose(got, variant, atol=1e-9):
+                hint = _QUEUE_HINTS[rule]
+                break
+        else:
+            if max_batch > 1 and np.allclose(got, _reference_latencies(arrivals, 1, _service), atol=1e-9):
+                hint = _QUEUE_HINTS["one"]
+        raise Fail(
+            f"for {what}, request {worst} (arriving at {arrivals[worst] * 1000:.2f} ms) should have a latency of "
+            f"{expected[worst] * 1000:.3f} ms, got {got[worst] * 1000:.3f} ms: {hint}"
+        )
+    return (
+        "queue_latencies serves requests in arrival order, starts a batch as soon as the server is free, takes "
+        "every request waiting then (arrivals at that instant included) up to max_batch, and counts queueing "
+        "plus service time, with or without an overload"
     )

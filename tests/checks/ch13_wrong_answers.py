@@ -5,7 +5,11 @@ exercise stub (must say "not attempted yet") and each wrong answer below (must f
 a specific message). Each one is a mistake a learner would really make.
 """
 
+import os
+import tempfile
 import time
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse
@@ -694,6 +698,374 @@ def choose_with_a_loop(results, *, max_bytes, max_p95_ms):
     return None if best is None else best[0]
 
 
+# ---------------------------------------------------------------- Exercise 6: operators_run
+_ORT_LEVELS = ("ORT_DISABLE_ALL", "ORT_ENABLE_BASIC", "ORT_ENABLE_EXTENDED", "ORT_ENABLE_ALL")
+_LEVEL_INDEX = {"disable": 0, "basic": 1, "extended": 2, "all": 3}
+
+
+def _session_graph(path, level_member, *, keep=lambda node: True, key=lambda node: node.op_type):
+    import onnx
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    if level_member is not None:
+        options.graph_optimization_level = getattr(ort.GraphOptimizationLevel, level_member)
+    out = Path(tempfile.mkdtemp()) / "optimised.onnx"
+    options.optimized_model_filepath = str(out)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return dict(Counter(key(node) for node in onnx.load(str(out)).graph.node if keep(node)))
+
+
+def operators_of_the_file(path, level):
+    """Counts the operators of the file as written, never asking the runtime."""
+    import onnx
+
+    return dict(Counter(node.op_type for node in onnx.load(str(path)).graph.node))
+
+
+def operators_ignores_the_level(path, level):
+    """Never sets the level, so every answer is the default (all) graph."""
+    return _session_graph(path, None)
+
+
+def operators_levels_off_by_one(path, level):
+    """Maps each name to the next level up (basic → extended …)."""
+    return _session_graph(path, _ORT_LEVELS[min(_LEVEL_INDEX[level] + 1, 3)])
+
+
+def operators_basic_means_disable(path, level):
+    """Treats 'basic' as no optimisation at all."""
+    member = "ORT_DISABLE_ALL" if level == "basic" else _ORT_LEVELS[_LEVEL_INDEX[level]]
+    return _session_graph(path, member)
+
+
+def operators_extended_means_basic(path, level):
+    """Stops at the basic level when asked for 'extended'."""
+    member = "ORT_ENABLE_BASIC" if level == "extended" else _ORT_LEVELS[_LEVEL_INDEX[level]]
+    return _session_graph(path, member)
+
+
+def operators_as_a_set(path, level):
+    """Lists which operator types occur, each counted once."""
+    return dict.fromkeys(_session_graph(path, _ORT_LEVELS[_LEVEL_INDEX[level]]), 1)
+
+
+def operators_as_a_list(path, level):
+    """Returns the op types in graph order, not counts."""
+    counts = _session_graph(path, _ORT_LEVELS[_LEVEL_INDEX[level]])
+    return [op for op, n in counts.items() for _ in range(n)]
+
+
+def operators_by_node_name(path, level):
+    """Counts node names instead of operator types."""
+    return _session_graph(path, _ORT_LEVELS[_LEVEL_INDEX[level]], key=lambda node: node.name)
+
+
+def operators_standard_domain_only(path, level):
+    """Drops ONNX Runtime's own operators (domain com.microsoft), such as FusedGemm and QGemm."""
+    return _session_graph(
+        path, _ORT_LEVELS[_LEVEL_INDEX[level]], keep=lambda node: node.domain in ("", "ai.onnx")
+    )
+
+
+def operators_read_before_the_session(path, level):
+    """Reads the optimised file before creating the session that writes it."""
+    import onnx
+    import onnxruntime as ort
+
+    out = Path(tempfile.mkdtemp()) / "optimised.onnx"
+    counts = dict(Counter(node.op_type for node in onnx.load(str(out)).graph.node))
+    options = ort.SessionOptions()
+    options.optimized_model_filepath = str(out)
+    ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return counts
+
+
+def operators_with_a_lookup_by_name(path, level):
+    """Right: builds the enum member's name from the level and counts with a plain dict."""
+    import onnx
+    import onnxruntime as ort
+
+    member = "ORT_DISABLE_ALL" if level == "disable" else f"ORT_ENABLE_{level.upper()}"
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.__members__[member]
+    options.log_severity_level = 3
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "graph.onnx")
+        options.optimized_model_filepath = out
+        ort.InferenceSession(os.fspath(path), sess_options=options, providers=["CPUExecutionProvider"])
+        counts = {}
+        for node in onnx.load(out).graph.node:
+            counts[node.op_type] = counts.get(node.op_type, 0) + 1
+    return counts
+
+
+def operators_with_pandas(path, level):
+    """Right: counts with pandas value_counts and returns numpy ints."""
+    import onnx
+    import onnxruntime as ort
+    import pandas as pd
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = [
+        ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    ][["disable", "basic", "extended", "all"].index(level)]
+    out = Path(tempfile.mkdtemp()) / "run.onnx"
+    options.optimized_model_filepath = str(out)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return pd.Series([n.op_type for n in onnx.load(out).graph.node]).value_counts().to_dict()
+
+
+# ---------------------------------------------------------------- Exercise 7: distillation_loss
+def _log_softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def _kd(student, teacher, labels, temperature, alpha, *, t2=True, soft_teacher=True, soft_student=True,
+        reverse=False, reduce="mean", ce_temperature=1.0, swap=False, cross_entropy_soft=False):
+    log_t = _log_softmax(teacher / (temperature if soft_teacher else 1.0))
+    log_s = _log_softmax(student / (temperature if soft_student else 1.0))
+    if cross_entropy_soft:
+        per_row = -(np.exp(log_t) * log_s).sum(axis=1)
+    elif reverse:
+        per_row = (np.exp(log_s) * (log_s - log_t)).sum(axis=1)
+    else:
+        per_row = (np.exp(log_t) * (log_t - log_s)).sum(axis=1)
+    soft = {"mean": per_row.mean(), "sum": per_row.sum(), "all": per_row.sum() / per_row.size / student.shape[1]}[reduce]
+    soft = soft * (temperature**2 if t2 else 1.0)
+    ce_rows = -_log_softmax(student / ce_temperature)[np.arange(len(labels)), labels]
+    ce = ce_rows.mean() if reduce != "sum" else ce_rows.sum()
+    a, b = (1 - alpha, alpha) if swap else (alpha, 1 - alpha)
+    return float(a * soft + b * ce)
+
+
+def kd_without_t_squared(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Forgets to multiply the soft term by T²."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, t2=False)
+
+
+def kd_teacher_not_softened(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Softens only the student; the teacher's probabilities stay at T = 1."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, soft_teacher=False)
+
+
+def kd_student_not_softened(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Softens only the teacher; the student's probabilities stay at T = 1."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, soft_student=False)
+
+
+def kd_reversed_kl(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """KL(student ‖ teacher) instead of KL(teacher ‖ student)."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, reverse=True)
+
+
+def kd_sums_over_rows(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Sums both terms over the batch instead of averaging."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, reduce="sum")
+
+
+def kd_mean_over_every_entry(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Averages the KL over rows and classes (like F.kl_div with reduction='mean')."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, reduce="all")
+
+
+def kd_alpha_swapped(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Gives alpha to the labels' term and 1 - alpha to the teacher's."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, swap=True)
+
+
+def kd_cross_entropy_at_t(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Computes the labels' cross-entropy on the softened student outputs."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, ce_temperature=temperature)
+
+
+def kd_soft_cross_entropy(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Uses the cross-entropy with the teacher (KL plus the teacher's entropy) as the soft term."""
+    return _kd(student_logits, teacher_logits, labels, temperature, alpha, cross_entropy_soft=True)
+
+
+def kd_naive_softmax(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """exp() without shifting by the row maximum: overflows for large logits."""
+    def softmax(z):
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    with np.errstate(all="ignore"):
+        p_t, p_s = softmax(teacher_logits / temperature), softmax(student_logits / temperature)
+        kl = (p_t * (np.log(p_t) - np.log(p_s))).sum(axis=1).mean()
+        ce = -np.log(softmax(student_logits)[np.arange(len(labels)), labels]).mean()
+    return float(alpha * temperature**2 * kl + (1 - alpha) * ce)
+
+
+def kd_without_the_labels(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Returns only the teacher's term, weighted by alpha."""
+    return _kd(student_logits, teacher_logits, labels, temperature, 1.0) * alpha
+
+
+def kd_softmax_in_place(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Divides the caller's logits by T in place."""
+    student_logits /= temperature
+    teacher_logits /= temperature
+    value = _kd(student_logits * temperature, teacher_logits * temperature, labels, temperature, alpha)
+    return value
+
+
+def kd_with_scipy(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Right: scipy's log_softmax and rel_entr, cross-entropy by one-hot product."""
+    from scipy.special import log_softmax, rel_entr
+
+    p_teacher = np.exp(log_softmax(teacher_logits / temperature, axis=1))
+    p_student = np.exp(log_softmax(student_logits / temperature, axis=1))
+    kl = rel_entr(p_teacher, p_student).sum(axis=1).mean()
+    one_hot = np.eye(student_logits.shape[1])[labels]
+    cross_entropy = -(one_hot * log_softmax(student_logits, axis=1)).sum(axis=1).mean()
+    return alpha * kl * temperature * temperature + (1 - alpha) * cross_entropy
+
+
+def kd_row_by_row(student_logits, teacher_logits, labels, *, temperature, alpha):
+    """Right: one row at a time with scipy's logsumexp, a running sum, and a 0-d array returned."""
+    from scipy.special import logsumexp
+
+    soft = hard = 0.0
+    for s, t, label in zip(student_logits, teacher_logits, labels, strict=True):
+        log_q = s / temperature - logsumexp(s / temperature)
+        log_p = t / temperature - logsumexp(t / temperature)
+        soft += float(np.sum(np.exp(log_p) * (log_p - log_q)))
+        hard += float(logsumexp(s) - s[label])
+    n = len(labels)
+    return np.asarray(alpha * temperature**2 * soft / n + (1 - alpha) * hard / n)
+
+
+# ---------------------------------------------------------------- Exercise 8: queue_latencies
+def _queue(arrivals, max_batch, service_s, *, side="right", cap=True, from_start=False, fill=False,
+           charge_max=False):
+    arrivals = np.asarray(arrivals, float)
+    latency, free_at, i = np.zeros(len(arrivals)), 0.0, 0
+    while i < len(arrivals):
+        if fill:
+            last = min(i + max_batch, len(arrivals)) - 1
+            start, j = max(free_at, arrivals[last]), last + 1
+        else:
+            start = max(free_at, arrivals[i])
+            j = int(np.searchsorted(arrivals, start, side=side))
+            j = max(j, i + 1)
+            j = min(j, i + max_batch) if cap else j
+        chosen = list(range(i, j))
+        free_at = start + service_s(max_batch if charge_max else len(chosen))
+        for k in chosen:
+            latency[k] = free_at - (start if from_start else arrivals[k])
+        i = j
+    return latency
+
+
+def queue_latency_from_batch_start(arrivals, max_batch, service_s):
+    """Measures latency from the start of the batch, leaving out the wait in the queue."""
+    return _queue(arrivals, max_batch, service_s, from_start=True)
+
+
+def queue_excludes_arrivals_at_the_free_instant(arrivals, max_batch, service_s):
+    """A request that arrives exactly when the server frees waits for the next batch."""
+    return _queue(arrivals, max_batch, service_s, side="left")
+
+
+def queue_ignores_max_batch(arrivals, max_batch, service_s):
+    """Takes every waiting request, however many."""
+    return _queue(arrivals, max_batch, service_s, cap=False)
+
+
+def queue_waits_for_a_full_batch(arrivals, max_batch, service_s):
+    """Waits until max_batch requests have arrived before starting a batch."""
+    return _queue(arrivals, max_batch, service_s, fill=True)
+
+
+def queue_charges_max_batch(arrivals, max_batch, service_s):
+    """Charges every batch the time of a full batch, service_s(max_batch)."""
+    return _queue(arrivals, max_batch, service_s, charge_max=True)
+
+
+def queue_one_at_a_time(arrivals, max_batch, service_s):
+    """Never batches: every request is its own call."""
+    return _queue(arrivals, 1, service_s)
+
+
+def queue_idle_server(arrivals, max_batch, service_s):
+    """Serves every request as if the server were idle when it arrived."""
+    return np.array([service_s(1) for _ in arrivals])
+
+
+def queue_latest_first(arrivals, max_batch, service_s):
+    """Serves the newest waiting requests first (a stack, not a queue)."""
+    arrivals = np.asarray(arrivals, float)
+    latency = np.zeros(len(arrivals))
+    waiting, free_at, nxt = [], 0.0, 0
+    while nxt < len(arrivals) or waiting:
+        if not waiting:
+            free_at = max(free_at, arrivals[nxt])
+        while nxt < len(arrivals) and arrivals[nxt] <= free_at:
+            waiting.append(nxt)
+            nxt += 1
+        batch = waiting[-max_batch:]
+        del waiting[-max_batch:]
+        free_at += service_s(len(batch))
+        latency[batch] = free_at - arrivals[batch]
+    return latency
+
+
+def queue_returns_finish_times(arrivals, max_batch, service_s):
+    """Returns when each request finishes, not how long it took."""
+    return _queue(arrivals, max_batch, service_s) + np.asarray(arrivals, float)
+
+
+def queue_in_milliseconds(arrivals, max_batch, service_s):
+    """Reports latencies in milliseconds instead of seconds."""
+    return _queue(arrivals, max_batch, service_s) * 1000
+
+
+def queue_fails_on_no_requests(arrivals, max_batch, service_s):
+    """Indexes arrivals[0] before checking that there are any."""
+    free_at = float(arrivals[0])
+    del free_at
+    return _queue(arrivals, max_batch, service_s)
+
+
+def queue_event_driven(arrivals, max_batch, service_s):
+    """Right: a deque of waiting requests and an explicit clock."""
+    from collections import deque
+
+    arrivals = list(arrivals)
+    latencies = [0.0] * len(arrivals)
+    pending, clock, nxt = deque(), 0.0, 0
+    while nxt < len(arrivals) or pending:
+        if not pending:
+            clock = max(clock, arrivals[nxt])
+        while nxt < len(arrivals) and arrivals[nxt] <= clock:
+            pending.append(nxt)
+            nxt += 1
+        batch = [pending.popleft() for _ in range(min(max_batch, len(pending)))]
+        clock += service_s(len(batch))
+        for k in batch:
+            latencies[k] = clock - arrivals[k]
+    return latencies
+
+
+def queue_with_searchsorted(arrivals, max_batch, service_s):
+    """Right: jumps to the end of each batch with np.searchsorted."""
+    out, free, i = np.empty(len(arrivals)), 0.0, 0
+    while i < len(arrivals):
+        begin = max(free, arrivals[i])
+        j = min(int(np.searchsorted(arrivals, begin, side="right")), i + max_batch)
+        free = begin + service_s(j - i)
+        out[i:j] = free - arrivals[i:j]
+        i = j
+    return out
+
+
 WRONG = {
     "check_quantize_uint8": [
         quantize_forgets_zero,
@@ -759,6 +1131,45 @@ WRONG = {
         choose_returns_position,
         choose_while_without_step,
     ],
+    "check_operators_run": [
+        operators_of_the_file,
+        operators_ignores_the_level,
+        operators_levels_off_by_one,
+        operators_basic_means_disable,
+        operators_extended_means_basic,
+        operators_as_a_set,
+        operators_as_a_list,
+        operators_by_node_name,
+        operators_standard_domain_only,
+        operators_read_before_the_session,
+    ],
+    "check_distillation_loss": [
+        kd_without_t_squared,
+        kd_teacher_not_softened,
+        kd_student_not_softened,
+        kd_reversed_kl,
+        kd_sums_over_rows,
+        kd_mean_over_every_entry,
+        kd_alpha_swapped,
+        kd_cross_entropy_at_t,
+        kd_soft_cross_entropy,
+        kd_naive_softmax,
+        kd_without_the_labels,
+        kd_softmax_in_place,
+    ],
+    "check_queue_latencies": [
+        queue_latency_from_batch_start,
+        queue_excludes_arrivals_at_the_free_instant,
+        queue_ignores_max_batch,
+        queue_waits_for_a_full_batch,
+        queue_charges_max_batch,
+        queue_one_at_a_time,
+        queue_idle_server,
+        queue_latest_first,
+        queue_returns_finish_times,
+        queue_in_milliseconds,
+        queue_fails_on_no_requests,
+    ],
 }
 
 #: Correct answers written differently from the solution: every check must accept them.
@@ -768,4 +1179,7 @@ RIGHT = {
     "check_magnitude_prune": [prune_with_partition_threshold, prune_with_scipy_ranks],
     "check_storage_bytes": [storage_by_hand, storage_with_csr_matrix],
     "check_choose_variant": [choose_with_query_and_sorted, choose_with_a_loop],
+    "check_operators_run": [operators_with_a_lookup_by_name, operators_with_pandas],
+    "check_distillation_loss": [kd_with_scipy, kd_row_by_row],
+    "check_queue_latencies": [queue_event_driven, queue_with_searchsorted],
 }
