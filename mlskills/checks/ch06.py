@@ -404,3 +404,387 @@ def check_bar_alt_text(fn):
         "alt text names the chart type, the measure, the bar count and the highest and lowest bars with values "
         "and units (negative bars and ties included)"
     )
+
+
+# ----------------------------------------------------------------------------- exercise 2b
+def _reference_pairs(colours, vision):
+    """Every pair (i, j), i < j, with its CIEDE2000 distance after simulating ``vision``."""
+    from matplotlib.colors import to_rgb
+
+    from mlskills import colour
+
+    rgb = np.array([to_rgb(c) for c in colours])
+    if vision != "normal":
+        rgb = colour.simulate(rgb, vision)
+    return {
+        (i, j): colour.delta_e_2000_srgb(rgb[i], rgb[j])
+        for i in range(len(rgb))
+        for j in range(i + 1, len(rgb))
+    }
+
+
+_PALETTES = {
+    "tab10 red, green, blue": ["#d62728", "#2ca02c", "#1f77b4"],
+    "Okabe-Ito orange, blue, bluish green": ["#E69F00", "#0072B2", "#009E73"],
+    "five Okabe-Ito colours": ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00"],
+    "a palette with a repeated colour": ["#CC79A7", "#000000", "#56B4E9", "#000000"],
+    "red, yellow, green, blue, purple": ["#ff0000", "#f0e442", "#00a000", "#2040ff", "#9467bd"],
+}
+
+
+@check(budget_s=10)
+def check_closest_pair(fn):
+    cases = [
+        ("tab10 red, green, blue", "normal"),
+        ("tab10 red, green, blue", "deuteranopia"),
+        ("Okabe-Ito orange, blue, bluish green", "tritanopia"),
+        ("five Okabe-Ito colours", "protanopia"),
+        ("red, yellow, green, blue, purple", "deuteranomaly"),
+        ("red, yellow, green, blue, purple", "normal"),
+        ("a palette with a repeated colour", "normal"),
+    ]
+    for name, vision in cases:
+        colours = _PALETTES[name]
+        pairs = _reference_pairs(colours, vision)
+        best = min(pairs.values())
+        where = f"closest_pair({name} {colours}, {vision!r})"
+        got = call_on(fn, f"{name}, {vision!r}", list(colours), vision)
+        if not isinstance(got, tuple) or len(got) != 3:
+            raise Fail(f"{where} should return a tuple (i, j, distance), got {short(got)}")
+        i, j, distance = got
+        if not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in (i, j)):
+            raise Fail(f"{where}: i and j should be integer positions in the list, got {short((i, j))}")
+        if not i < j:
+            raise Fail(f"{where}: give the pair as (i, j) with i < j, positions in the list as given; got ({i}, {j})")
+        if not isinstance(distance, (float, np.floating)) or not np.isfinite(distance):
+            raise Fail(f"{where}: the distance should be a finite float, got {short(distance)}")
+        if (i, j) not in pairs:
+            raise Fail(f"{where}: ({i}, {j}) is not a pair of positions in a list of {len(colours)} colours")
+        if abs(distance - pairs[(i, j)]) > 0.05:
+            raise Fail(
+                f"{where}: the CIEDE2000 distance of colours {i} and {j} as seen with {vision} vision is "
+                f"{pairs[(i, j)]:.1f}, your answer says {float(distance):.1f}; check the colour space, the formula "
+                "and that the simulation is applied to both colours (and only when vision is not 'normal')"
+            )
+        if pairs[(i, j)] > best + 1e-6:
+            raise Fail(
+                f"{where}: ({i}, {j}) are {pairs[(i, j)]:.1f} apart, but another pair is closer ({best:.1f}); "
+                "compare every pair, not only neighbours, and keep the smallest"
+            )
+    for colours in ([], ["#E69F00"]):
+        try:
+            got = call(fn, colours, "normal")
+        except Fail as failure:
+            if isinstance(failure.__cause__, ValueError):
+                continue
+            raise Fail(
+                f"closest_pair({colours}, 'normal') should raise ValueError (a pair needs two colours); {failure}"
+            ) from None
+        raise Fail(f"closest_pair({colours}, 'normal') should raise ValueError (a pair needs two colours), returned {short(got)}")
+    return (
+        "the closest pair by CIEDE2000 under normal vision, deuteranopia, protanopia, tritanopia and deuteranomaly, "
+        "every pair compared, positions as given with i < j, a repeated colour at distance 0, ValueError for fewer than two"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 3b
+def _bar_chart(labels, heights, ylim):
+    fig, ax = plt.subplots()
+    ax.bar(labels, heights)
+    ax.set_ylim(*ylim)
+    ax.set_ylabel("Value")
+    return fig, ax
+
+
+def _reference_lie_factor(labels, heights, ylim, first, second):
+    bottom, top = ylim
+    value = dict(zip(labels, heights, strict=True))
+
+    def drawn(h):
+        return min(h, top) - bottom
+
+    return (drawn(value[second]) / drawn(value[first]) - 1) / (value[second] / value[first] - 1)
+
+
+@check(budget_s=10)
+def check_lie_factor(fn):
+    years = ["2012", "2013", "2014", "2015"]
+    warm = [36, 69, 62, 74]
+    cases = [
+        (years, warm, (30, 80), "2012", "2015"),
+        (years, warm, (0, 80), "2012", "2015"),
+        (years, warm, (30, 80), "2015", "2012"),
+        (years, warm, (30, 80), "2013", "2014"),
+        (["north", "south", "east"], [120.0, 150.0, 90.0], (80, 160), "east", "south"),
+        (["north", "south", "east"], [120.0, 150.0, 90.0], (-60, 160), "north", "south"),
+        (["A", "B", "C"], [40.0, 95.0, 60.0], (20, 70), "A", "B"),
+    ]
+    for labels, heights, ylim, first, second in cases:
+        fig, ax = _bar_chart(labels, heights, ylim)
+        where = (
+            f"lie_factor(ax, {first!r}, {second!r}) for bars {dict(zip(labels, heights, strict=True))} "
+            f"on a y axis from {ylim[0]:g} to {ylim[1]:g}"
+        )
+        try:
+            got = call_on(fn, f"ax, {first!r}, {second!r}", ax, first, second)
+            if ax.get_ylim() != tuple(float(v) for v in ylim):
+                now = ", ".join(f"{float(v):g}" for v in ax.get_ylim())
+                raise Fail(f"{where}: the y limits changed to ({now}); measure the chart as it is drawn")
+        finally:
+            _close(fig)
+        expected = _reference_lie_factor(labels, heights, ylim, first, second)
+        if not isinstance(got, (int, float, np.floating, np.integer)) or isinstance(got, bool):
+            raise Fail(f"{where} should return a number, got {short(got)}")
+        if not np.isfinite(got) or abs(got - expected) > 1e-6 * max(1.0, abs(expected)):
+            swapped = _reference_lie_factor(labels, heights, ylim, second, first)
+            if np.isfinite(got) and abs(got * expected - 1) < 1e-6:
+                hint = "which change goes on top: the one drawn or the one in the data?"
+            elif np.isfinite(got) and abs(got - swapped) < 1e-6 * max(1.0, abs(swapped)):
+                hint = f"which bar is the base of both changes, {first!r} or {second!r}?"
+            else:
+                hint = (
+                    "read the two bars asked for by their labels, and measure each one's visible length, from "
+                    "where the y axis starts to where the bar ends on screen (a bar taller than the axis is cut off)"
+                )
+            raise Fail(f"{where} should be {expected:.3f}, got {float(got):.3f}; {hint}")
+    for labels, heights, what in (
+        (["a", "b"], [50.0, 50.0], "equal values: the data show no change, so the ratio is undefined"),
+        (["a", "b"], [-5.0, 10.0], "a negative value: a ratio-scale quantity cannot be below zero"),
+        (["a", "b"], [0.0, 10.0], "a zero value: no change relative to zero can be computed"),
+    ):
+        fig, ax = _bar_chart(labels, heights, (-10, 60))
+        try:
+            try:
+                got = call(fn, ax, "a", "b")
+            except Fail as failure:
+                if isinstance(failure.__cause__, ValueError):
+                    continue
+                raise Fail(f"lie_factor for bars {heights} should raise ValueError ({what}); {failure}") from None
+        finally:
+            _close(fig)
+        raise Fail(f"lie_factor for bars {heights} should raise ValueError ({what}), returned {short(got)}")
+    return (
+        "Tufte's lie factor from the bars and the axis as drawn (cut axes, an axis below zero, a bar cut off at the top, "
+        "either order, bars found by label), ValueError for equal, zero or negative values"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 6
+def _points(ax) -> np.ndarray:
+    from matplotlib.collections import PathCollection
+
+    offsets = [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
+    offsets = [np.asarray(o, dtype=float) for o in offsets if len(o)]
+    return np.vstack(offsets) if offsets else np.empty((0, 2))
+
+
+def _check_seaborn_plot(ax, df, x, y, where):
+    from matplotlib.axes import Axes as _Axes
+
+    if not isinstance(ax, _Axes):
+        raise Fail(f"{where} should return the matplotlib Axes the plot is drawn on, got {type(ax).__name__}")
+    numeric_x = pd.api.types.is_numeric_dtype(df[x])
+    if y is None:
+        values = df[x].dropna()
+        bars = _bars(ax)
+        if len(_points(ax)) or not bars:
+            raise Fail(
+                f"{where}: one numeric column asks for a distribution plot with bars (a histogram of counts), "
+                f"got {len(bars)} bars and {len(_points(ax))} points"
+            )
+        if len(bars) < 5:
+            raise Fail(f"{where}: a histogram with {len(bars)} bars hides the shape; let the plot choose the bins")
+        total = sum(bar.get_height() for bar in bars)
+        if abs(total - len(values)) > 1e-6:
+            raise Fail(
+                f"{where}: the bars should count the {len(values)} non-missing values of {x!r} "
+                f"(counts, not densities), but they add up to {total:g}"
+            )
+        if ax.get_xlabel() != x:
+            raise Fail(f"{where}: the x axis should be labelled with the column's name {x!r}, got {ax.get_xlabel()!r}")
+        return
+    pairs = df[[x, y]].dropna()
+    points = _points(ax)
+    if numeric_x:
+        if len(points) != len(pairs):
+            raise Fail(
+                f"{where}: two numeric columns ask for a scatter plot with one point per row where both are "
+                f"known ({len(pairs)}), got {len(points)} points"
+            )
+        drawn = np.array(sorted(map(tuple, points)))
+        data_ = np.array(sorted(map(tuple, pairs.to_numpy(dtype=float))))
+        if not np.allclose(drawn, data_):
+            raise Fail(f"{where}: the points are not at ({x}, {y}) of each row; is x on the x axis?")
+    else:
+        categories = sorted(map(str, pairs[x].unique()))
+        ax.figure.canvas.draw()  # categorical tick labels
+        ticks = sorted(t.get_text() for t in ax.get_xticklabels())
+        if ticks != categories:
+            raise Fail(f"{where}: the categories of {x!r} {categories} should be the x ticks, got {ticks}")
+        if len(points) != len(pairs):
+            raise Fail(
+                f"{where}: a categorical comparison should show every bird, one point per row where both are "
+                f"known ({len(pairs)}); your plot draws {len(points)} points (a bar or box alone hides them)"
+            )
+        if not np.allclose(np.sort(points[:, 1]), np.sort(pairs[y].to_numpy(dtype=float))):
+            raise Fail(f"{where}: the points' heights are not the values of {y!r}")
+    if ax.get_xlabel() != x or ax.get_ylabel() != y:
+        raise Fail(
+            f"{where}: the axes should be labelled with the columns' names ({x!r}, {y!r}), "
+            f"got ({ax.get_xlabel()!r}, {ax.get_ylabel()!r})"
+        )
+
+
+@check(budget_s=20)
+def check_seaborn_plot(fn):
+    penguins = data.load("penguins.csv")
+    weather = data.load("seattle-weather.csv")
+    cases = [
+        (penguins, "penguins", "body_mass_g", None),
+        (penguins, "penguins", "bill_length_mm", "bill_depth_mm"),
+        (penguins, "penguins", "species", "body_mass_g"),
+        (penguins, "penguins", "island", "flipper_length_mm"),
+        (weather, "weather", "wind", None),
+        (weather, "weather", "temp_min", "temp_max"),
+        (weather, "weather", "weather", "wind"),
+    ]
+    for df, name, x, y in cases:
+        where = f"seaborn_plot({name}, {x!r}" + (f", {y!r})" if y else ")")
+        before = df.copy()
+        plt.close("all")
+        try:
+            args = (df, x) if y is None else (df, x, y)
+            ax = call_on(fn, f"{name}, {x!r}" + (f", {y!r}" if y else ""), *args)
+            if not df.equals(before):
+                raise Fail(f"{where} changed the DataFrame it was given; plot from it, do not modify it")
+            _check_seaborn_plot(ax, df, x, y, where)
+        finally:
+            plt.close("all")
+    return (
+        "a histogram of counts for one numeric column, a scatter of every row for two, every point over the "
+        "categories for a categorical comparison, columns' names on the axes, penguins and weather, input untouched"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 7
+def _wide(years, text_labels=False, name="month"):
+    rng = np.random.default_rng(6)
+    table = pd.DataFrame(
+        rng.normal(15, 5, size=(12, len(years))).round(2),
+        index=pd.Index(range(1, 13), name=name),
+        columns=[str(y) if text_labels else y for y in years],
+    )
+    return table
+
+
+@check(budget_s=10)
+def check_tidy_monthly(fn):
+    first = _wide([2012, 2013, 2014, 2015])
+    second = _wide([2021, 2022], text_labels=True, name=None)
+    second.iloc[3:12, 1] = np.nan  # the current year is not over yet
+    second.iloc[0, 0] = 0.0  # a real zero stays
+    third = _wide([2019]).iloc[::-1]  # months in reverse order
+    cases = [
+        (first, "temp_max_c", "four years, months 1-12"),
+        (second, "rain_mm", "two years with text column labels, the second only to March"),
+        (third, "wind_m_s", "one year, months listed December first"),
+    ]
+    for wide, value_name, described in cases:
+        before = wide.copy()
+        where = f"tidy_monthly({described}, {value_name!r})"
+        got = call_on(fn, f"{described}, {value_name!r}", wide, value_name)
+        if not before.equals(wide):
+            raise Fail(f"{where} changed the table it was given; build a new one")
+        if not isinstance(got, pd.DataFrame):
+            raise Fail(f"{where} should return a DataFrame, got {type(got).__name__}")
+        if list(got.columns) != ["year", "month", value_name]:
+            raise Fail(f"{where}: the columns should be ['year', 'month', {value_name!r}] in that order, got {list(got.columns)}")
+        expected = [
+            (int(year), int(month), float(value))
+            for year in wide.columns
+            for month, value in wide[year].items()
+            if pd.notna(value)
+        ]
+        expected.sort()
+        if len(got) != len(expected):
+            raise Fail(
+                f"{where}: expected one row per known (year, month) value, {len(expected)} rows, got {len(got)}; "
+                "a missing value is not an observation (and not a zero)"
+            )
+        for column in ("year", "month"):
+            if not pd.api.types.is_integer_dtype(got[column]):
+                raise Fail(f"{where}: {column!r} should be whole numbers a BI tool can filter, got dtype {got[column].dtype}")
+        if not pd.api.types.is_float_dtype(got[value_name]):
+            raise Fail(f"{where}: {value_name!r} should hold numbers, got dtype {got[value_name].dtype}")
+        if not got.index.equals(pd.RangeIndex(len(got))):
+            raise Fail(f"{where}: the rows should be numbered 0 to {len(got) - 1} (a fresh index), got {short(list(got.index))}")
+        rows = list(zip(got["year"], got["month"], got[value_name], strict=True))
+        if [(int(a), int(b)) for a, b, _ in rows] != [(a, b) for a, b, _ in expected]:
+            raise Fail(f"{where}: sort the rows by year, then month; the first rows are {short(rows[:4])}")
+        if not np.allclose([v for *_, v in rows], [v for *_, v in expected]):
+            raise Fail(f"{where}: the values do not match the table's cells for their year and month")
+    return (
+        "one row per known (year, month) value with integer year and month, numeric values under the name given, "
+        "sorted, a fresh index; text column labels, missing months and the input left untouched handled"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 8
+def _reference_brier(y, p, n_bins):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    bins = np.minimum(np.floor(p * n_bins).astype(int), n_bins - 1)
+    base = y.mean()
+    reliability = resolution = 0.0
+    for b in np.unique(bins):
+        inside = bins == b
+        weight = inside.mean()
+        reliability += weight * (p[inside].mean() - y[inside].mean()) ** 2
+        resolution += weight * (y[inside].mean() - base) ** 2
+    return {"reliability": reliability, "resolution": resolution, "uncertainty": base * (1 - base)}
+
+
+@check(budget_s=10)
+def check_brier_decomposition(fn):
+    rng = np.random.default_rng(8)
+    # forecasts at bin centres: then reliability - resolution + uncertainty is the Brier score exactly
+    centres = (np.arange(10) + 0.5) / 10
+    p_centre = rng.choice(centres, size=400)
+    y_centre = (rng.random(400) < np.clip(p_centre + 0.1, 0, 1)).astype(int)
+    p_any = rng.beta(2, 2, size=300)
+    y_any = rng.random(300) < p_any
+    p_edge = np.array([1.0, 1.0, 0.95, 0.92, 0.0, 0.03, 0.5 + 1e-9, 0.47])
+    y_edge = np.array([1, 1, 0, 1, 0, 0, 1, 0])
+    cases = [
+        ("400 forecasts at the centres of 10 bins", y_centre, p_centre, 10),
+        ("300 forecasts spread over [0, 1]", y_any.astype(bool), p_any, 10),
+        ("the same 300 forecasts", pd.Series(y_any.astype(int)), pd.Series(p_any), 4),
+        ("8 forecasts, two of them exactly 1.0", list(y_edge), list(p_edge), 10),
+        ("6 forecasts, every bird male", [1] * 6, [0.9, 0.85, 0.95, 0.65, 0.99, 0.75], 5),
+    ]
+    for described, y, p, n_bins in cases:
+        where = f"brier_decomposition({described}, n_bins={n_bins})"
+        got = call_on(fn, f"{described}, n_bins={n_bins}", y, p, n_bins=n_bins)
+        if not isinstance(got, dict) or set(got) != {"reliability", "resolution", "uncertainty"}:
+            raise Fail(f"{where} should return a dict with keys 'reliability', 'resolution', 'uncertainty', got {short(got)}")
+        expected = _reference_brier(y, p, n_bins)
+        for key in ("uncertainty", "resolution", "reliability"):
+            value = got[key]
+            if not isinstance(value, (int, float, np.floating)) or not np.isfinite(value):
+                raise Fail(f"{where}: {key} should be a finite number, got {short(value)} (an empty bin?)")
+            if abs(value - expected[key]) > 1e-9:
+                hint = {
+                    "uncertainty": "it depends only on how often the outcome happens",
+                    "resolution": "compare each bin's observed frequency with the overall one, weighted by the bin's share",
+                    "reliability": "compare each bin's mean forecast with its observed frequency, weighted by the bin's share",
+                }[key]
+                raise Fail(
+                    f"{where}: {key} should be {expected[key]:.5f}, got {float(value):.5f}; {hint} "
+                    f"(bins: {n_bins} of equal width on [0, 1], a forecast of 1.0 in the last one)"
+                )
+    brier = float(np.mean((p_centre - y_centre) ** 2))
+    parts = _reference_brier(y_centre, p_centre, 10)
+    assert abs(parts["reliability"] - parts["resolution"] + parts["uncertainty"] - brier) < 1e-9
+    return (
+        "reliability, resolution and uncertainty over n_bins equal-width bins (weighted by bin counts, empty bins "
+        "skipped, 1.0 in the last bin), booleans, lists and Series; at bin centres they add up to the Brier score"
+    )

@@ -535,6 +535,894 @@ def alt_text_groups_first(ax, unit):
     )
 
 
+
+# --- Exercise 2b: closest_pair ----------------------------------------------------------
+def _rgb(colours):
+    import matplotlib as mpl
+    import numpy as np
+
+    return np.array([mpl.colors.to_rgb(c) for c in colours])
+
+
+def _pairs(rgb, distance):
+    from itertools import combinations
+
+    return [(i, j, distance(rgb[i], rgb[j])) for i, j in combinations(range(len(rgb)), 2)]
+
+
+def _seen(colours, vision):
+    from mlskills import colour
+
+    rgb = _rgb(colours)
+    return rgb if vision == "normal" else colour.simulate(rgb, vision)
+
+
+def closest_pair_cielab76(colours, vision="normal"):
+    """Euclidean distance in CIELAB (ΔE*ab, 1976) instead of CIEDE2000."""
+    import numpy as np
+
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    lab = colour.srgb_to_lab(_seen(colours, vision))
+    return min(_pairs(lab, lambda a, b: float(np.linalg.norm(a - b))), key=lambda t: t[2])
+
+
+def closest_pair_rgb_distance(colours, vision="normal"):
+    """Distance between the RGB values themselves (times 100), not a perceptual one."""
+    import numpy as np
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    rgb = _seen(colours, vision)
+    return min(_pairs(rgb, lambda a, b: float(100 * np.linalg.norm(a - b))), key=lambda t: t[2])
+
+
+def closest_pair_no_simulation(colours, vision="normal"):
+    """Ignores `vision`: measures the colours as a typical viewer sees them."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    return min(_pairs(_rgb(colours), colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+def closest_pair_simulates_one_side(colours, vision="normal"):
+    """Simulates only the first colour of each pair and compares it with the original second."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    rgb, seen = _rgb(colours), _seen(colours, vision)
+    return min(
+        _pairs_mixed(seen, rgb, colour.delta_e_2000_srgb), key=lambda t: t[2]
+    )
+
+
+def _pairs_mixed(first, second, distance):
+    from itertools import combinations
+
+    return [(i, j, distance(first[i], second[j])) for i, j in combinations(range(len(first)), 2)]
+
+
+def closest_pair_always_deuteranopia(colours, vision="normal"):
+    """Simulates deuteranopia whatever `vision` says, 'normal' included."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    return min(_pairs(colour.simulate(_rgb(colours), "deuteranopia"), colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+def closest_pair_any_deficiency_is_deuteranopia(colours, vision="normal"):
+    """Right for 'normal', but every other vision is simulated as deuteranopia."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    rgb = _rgb(colours) if vision == "normal" else colour.simulate(_rgb(colours), "deuteranopia")
+    return min(_pairs(rgb, colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+def closest_pair_neighbours_only(colours, vision="normal"):
+    """Compares each colour only with the next one in the list."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    rgb = _seen(colours, vision)
+    return min(
+        ((i, i + 1, colour.delta_e_2000_srgb(rgb[i], rgb[i + 1])) for i in range(len(rgb) - 1)),
+        key=lambda t: t[2],
+    )
+
+
+def closest_pair_farthest(colours, vision="normal"):
+    """Keeps the largest distance instead of the smallest."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    return max(_pairs(_seen(colours, vision), colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+def closest_pair_sorted_palette(colours, vision="normal"):
+    """Sorts the colours first, so the positions refer to the sorted list."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    ordered = sorted(colours)
+    return min(_pairs(_seen(ordered, vision), colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+def closest_pair_j_before_i(colours, vision="normal"):
+    """Returns the later position first."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    i, j, d = min(_pairs(_seen(colours, vision), colour.delta_e_2000_srgb), key=lambda t: t[2])
+    return j, i, d
+
+
+def closest_pair_skips_identical(colours, vision="normal"):
+    """Skips pairs at distance 0, as if a repeated colour were not a clash."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    pairs = [t for t in _pairs(_seen(colours, vision), colour.delta_e_2000_srgb) if t[2] > 0]
+    return min(pairs, key=lambda t: t[2])
+
+
+def closest_pair_none_for_one_colour(colours, vision="normal"):
+    """Returns None instead of raising when there is no pair."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        return None
+    return min(_pairs(_seen(colours, vision), colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+def closest_pair_whole_units(colours, vision="normal"):
+    """Rounds the distance to whole units for display."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    i, j, d = min(_pairs(_seen(colours, vision), colour.delta_e_2000_srgb), key=lambda t: t[2])
+    return i, j, float(round(d))
+
+
+def closest_pair_bytes_not_fractions(colours, vision="normal"):
+    """Passes 0-255 channel values where the functions expect 0-1."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("need two colours")
+    rgb = _rgb(colours) * 255
+    if vision != "normal":
+        rgb = colour.simulate(rgb, vision)
+    return min(_pairs(rgb, colour.delta_e_2000_srgb), key=lambda t: t[2])
+
+
+@never_returns
+def closest_pair_inner_loop_stuck(colours, vision="normal"):
+    """A hand-written double loop whose inner index is never advanced."""
+    best = None
+    i = 0
+    while i < len(colours):
+        j = i + 1
+        while j < len(colours):
+            best = (i, j, 0.0)
+        i += 1
+    return best
+
+
+# --- Exercise 3a: lie_factor ------------------------------------------------------------
+def _values(ax):
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    return dict(zip(labels, (bar.get_height() for bar in ax.containers[0]), strict=True))
+
+
+def lie_factor_bars_from_zero(ax, first, second):
+    """Measures the bars from zero, whatever the axis: every chart scores 1."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    return (b / a - 1) / (b / a - 1)
+
+
+def lie_factor_upside_down(ax, first, second):
+    """Divides the change in the data by the drawn change."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, top = ax.get_ylim()
+    drawn = (min(b, top) - bottom) / (min(a, top) - bottom) - 1
+    return (b / a - 1) / drawn
+
+
+def lie_factor_of_differences(ax, first, second):
+    """Compares absolute differences (drawn length difference over value difference)."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, top = ax.get_ylim()
+    return ((min(b, top) - bottom) - (min(a, top) - bottom)) / (b - a)
+
+
+def lie_factor_ignores_the_top(ax, first, second):
+    """Forgets that a bar taller than the axis is cut off."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, _ = ax.get_ylim()
+    return ((b - bottom) / (a - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_bottom_at_least_zero(ax, first, second):
+    """Treats an axis that starts below zero as if it started at zero."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, top = ax.get_ylim()
+    bottom = max(bottom, 0)
+    return ((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_by_position(ax, first, second):
+    """Takes the first and the last bar, whatever labels were asked for."""
+    heights = [bar.get_height() for bar in ax.containers[0]]
+    a, b = heights[0], heights[-1]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, top = ax.get_ylim()
+    return ((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_second_as_base(ax, first, second):
+    """Uses `second` as the base of both changes."""
+    value = _values(ax)
+    a, b = value[second], value[first]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, top = ax.get_ylim()
+    return ((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_no_guard(ax, first, second):
+    """No check for equal values: divides by zero (ZeroDivisionError, not ValueError)."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    bottom, top = ax.get_ylim()
+    return ((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_accepts_negatives(ax, first, second):
+    """Guards against equal values only, so a negative value gets a number."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a == b:
+        raise ValueError("no change in the data")
+    bottom, top = ax.get_ylim()
+    return ((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_fixes_the_axis_first(ax, first, second):
+    """'Repairs' the axis to zero before measuring, so it measures another chart."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    ax.set_ylim(bottom=0)
+    bottom, top = ax.get_ylim()
+    return ((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1)
+
+
+def lie_factor_rounded(ax, first, second):
+    """Rounds the result to one decimal, as for a slide."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if a <= 0 or b <= 0 or a == b:
+        raise ValueError("two different positive values needed")
+    bottom, top = ax.get_ylim()
+    return round(((min(b, top) - bottom) / (min(a, top) - bottom) - 1) / (b / a - 1), 1)
+
+
+@never_returns
+def lie_factor_searches_labels_forever(ax, first, second):
+    """Looks for the label with a while loop that never moves on."""
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    k = 0
+    while labels[k] != second:
+        pass
+    return 1.0
+
+
+# --- Exercise 6: seaborn_plot -------------------------------------------------------------
+def _new_ax():
+    _, ax = plt.subplots()
+    return ax
+
+
+def seaborn_kde_for_one_column(df, x, y=None):
+    """A density curve for a distribution: smooth, but no counts a reader can check."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.kdeplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_density_histogram(df, x, y=None):
+    """A histogram of densities: the bars no longer count the observations."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, stat="density", ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_four_bins(df, x, y=None):
+    """Four bins: the histogram hides the shape of the distribution."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, bins=4, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_bars_for_categories(df, x, y=None):
+    """Bars of the means for a categorical comparison: every bird is summarised away."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.barplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_box_plot_alone(df, x, y=None):
+    """A box plot alone: only quartiles and outliers, not the birds."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.boxplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_axes_swapped(df, x, y=None):
+    """Puts y on the x axis of the scatter plot."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=y, y=x, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_drops_every_incomplete_row(df, x, y=None):
+    """Calls dropna() on the whole table, losing birds whose sex was not recorded."""
+    import pandas as pd
+    import seaborn as sns
+
+    df = df.dropna()
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def matplotlib_hist_without_labels(df, x, y=None):
+    """Plain matplotlib: right marks, but no axis labels."""
+    import pandas as pd
+
+    ax = _new_ax()
+    if y is None:
+        ax.hist(df[x].dropna(), bins=20)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        both = df[[x, y]].dropna()
+        ax.scatter(both[x], both[y])
+    else:
+        import seaborn as sns
+
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_line_for_relationship(df, x, y=None):
+    """A line plot for two numeric columns: it averages y per x and draws no points."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.lineplot(df, x=x, y=y, errorbar=None, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_returns_the_grid(df, x, y=None):
+    """Uses the figure-level relplot/displot/catplot and returns their grid, not an Axes."""
+    import pandas as pd
+    import seaborn as sns
+
+    if y is None:
+        return sns.displot(df, x=x)
+    if pd.api.types.is_numeric_dtype(df[x]):
+        return sns.relplot(df, x=x, y=y)
+    return sns.catplot(df, x=x, y=y)
+
+
+def seaborn_makes_categories_in_place(df, x, y=None):
+    """Converts the column to a category dtype in the caller's DataFrame."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        df[x] = df[x].astype("category")
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+def seaborn_samples_for_speed(df, x, y=None):
+    """Plots a random sample of 200 rows to keep the chart light."""
+    import pandas as pd
+    import seaborn as sns
+
+    df = df.sample(min(len(df), 200), random_state=0)
+    ax = _new_ax()
+    if y is None:
+        sns.histplot(df, x=x, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.scatterplot(df, x=x, y=y, ax=ax)
+    else:
+        sns.stripplot(df, x=x, y=y, ax=ax)
+    return ax
+
+
+@never_returns
+def seaborn_waits_for_a_figure(df, x, y=None):
+    """Waits for the current figure to have an Axes it never gets."""
+    fig = plt.figure()
+    while not fig.axes:
+        pass
+    return fig.axes[0]
+
+
+# --- Exercise 7: tidy_monthly -------------------------------------------------------------
+def _melted(wide, value_name):
+    return (
+        wide.rename_axis(index="month", columns="year")
+        .reset_index()
+        .melt(id_vars="month", var_name="year", value_name=value_name)
+    )
+
+
+def tidy_fills_zero(wide, value_name):
+    """Writes an empty month as 0, an observation that never happened."""
+    long = _melted(wide, value_name).fillna(0).astype({"year": int, "month": int})
+    return long[["year", "month", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_stacked_month_first(wide, value_name):
+    """stack() gives one row per value, but ordered by month, then year."""
+    long = wide.rename_axis(index="month", columns="year").stack().dropna().reset_index(name=value_name)
+    long = long.astype({"year": int, "month": int})
+    return long[["year", "month", value_name]]
+
+
+def tidy_text_years(wide, value_name):
+    """Keeps the year as the column label's text ('2021') when the labels are text."""
+    long = _melted(wide, value_name).dropna(subset=[value_name])
+    return long[["year", "month", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_column_named_value(wide, value_name):
+    """Leaves melt's default column name 'value'."""
+    long = (
+        wide.rename_axis(index="month", columns="year")
+        .reset_index()
+        .melt(id_vars="month", var_name="year")
+        .dropna(subset=["value"])
+        .astype({"year": int, "month": int})
+    )
+    return long[["year", "month", "value"]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_month_first(wide, value_name):
+    """Puts month before year."""
+    long = _melted(wide, value_name).dropna(subset=[value_name]).astype({"year": int, "month": int})
+    return long[["month", "year", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_keeps_melt_index(wide, value_name):
+    """Sorts, but keeps the old row numbers with gaps where empty cells were dropped."""
+    long = _melted(wide, value_name).dropna(subset=[value_name]).astype({"year": int, "month": int})
+    return long[["year", "month", value_name]].sort_values(["year", "month"])
+
+
+def tidy_formatted_values(wide, value_name):
+    """Formats the values as text with one decimal, as for a report."""
+    long = _melted(wide, value_name).dropna(subset=[value_name]).astype({"year": int, "month": int})
+    long[value_name] = long[value_name].map(lambda v: f"{v:,.1f}")
+    return long[["year", "month", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_renames_in_place(wide, value_name):
+    """Names the caller's index and turns its labels into numbers in place."""
+    wide.index.name = "month"
+    wide.columns = [int(c) for c in wide.columns]
+    long = wide.reset_index().melt(id_vars="month", var_name="year", value_name=value_name)
+    long = long.dropna(subset=[value_name]).astype({"year": int, "month": int})
+    return long[["year", "month", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_months_by_position(wide, value_name):
+    """Numbers the months 1 to 12 by row position, assuming January comes first."""
+    import pandas as pd
+
+    rows = [
+        (int(year), position + 1, float(value))
+        for year in wide.columns
+        for position, value in enumerate(wide[year])
+        if pd.notna(value)
+    ]
+    return pd.DataFrame(rows, columns=["year", "month", value_name]).sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_drops_incomplete_months(wide, value_name):
+    """Drops every month that is missing in any year, before reshaping."""
+    long = _melted(wide.dropna(), value_name).astype({"year": int, "month": int})
+    return long[["year", "month", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+def tidy_year_as_float(wide, value_name):
+    """Turns the year into a float (2021.0)."""
+    long = _melted(wide, value_name).dropna(subset=[value_name]).astype({"year": float, "month": int})
+    return long[["year", "month", value_name]].sort_values(["year", "month"]).reset_index(drop=True)
+
+
+@never_returns
+def tidy_row_by_row_stuck(wide, value_name):
+    """Builds the rows in a while loop whose month counter never advances."""
+    rows, month = [], 1
+    while month <= 12:
+        rows.append(month)
+    return rows
+
+
+# --- Exercise 8: brier_decomposition --------------------------------------------------------
+def _binned(y_true, proba, n_bins):
+    import numpy as np
+
+    y, p = np.asarray(y_true, dtype=float), np.asarray(proba, dtype=float)
+    return y, p, np.minimum((p * n_bins).astype(int), n_bins - 1)
+
+
+def brier_unweighted(y_true, proba, n_bins=10):
+    """Averages the bins' gaps as if every bin held as many predictions."""
+    import numpy as np
+
+    y, p, bins = _binned(y_true, proba, n_bins)
+    used = np.unique(bins)
+    base = y.mean()
+    return {
+        "reliability": float(np.mean([(p[bins == b].mean() - y[bins == b].mean()) ** 2 for b in used])),
+        "resolution": float(np.mean([(y[bins == b].mean() - base) ** 2 for b in used])),
+        "uncertainty": float(base * (1 - base)),
+    }
+
+
+def _weighted(y, p, bins, base=None, uncertainty=None):
+    import numpy as np
+
+    base = y.mean() if base is None else base
+    used = np.unique(bins)
+    share = {b: np.mean(bins == b) for b in used}
+    return {
+        "reliability": float(sum(share[b] * (p[bins == b].mean() - y[bins == b].mean()) ** 2 for b in used)),
+        "resolution": float(sum(share[b] * (y[bins == b].mean() - base) ** 2 for b in used)),
+        "uncertainty": float(y.mean() * (1 - y.mean()) if uncertainty is None else uncertainty),
+    }
+
+
+def brier_resolution_against_half(y_true, proba, n_bins=10):
+    """Measures resolution against 0.5 instead of the observed base rate."""
+    y, p, bins = _binned(y_true, proba, n_bins)
+    return _weighted(y, p, bins, base=0.5)
+
+
+def brier_uncertainty_a_quarter(y_true, proba, n_bins=10):
+    """Takes the uncertainty as 0.25, the value for a 50/50 outcome."""
+    y, p, bins = _binned(y_true, proba, n_bins)
+    return _weighted(y, p, bins, uncertainty=0.25)
+
+
+def brier_always_ten_bins(y_true, proba, n_bins=10):
+    """Ignores n_bins and always uses ten bins."""
+    y, p, bins = _binned(y_true, proba, 10)
+    return _weighted(y, p, bins)
+
+
+def brier_one_in_a_bin_of_its_own(y_true, proba, n_bins=10):
+    """int(p * n_bins) without a cap: p = 1.0 lands in an extra bin."""
+    import numpy as np
+
+    y, p = np.asarray(y_true, dtype=float), np.asarray(proba, dtype=float)
+    return _weighted(y, p, (p * n_bins).astype(int))
+
+
+def brier_empty_bins_included(y_true, proba, n_bins=10):
+    """Loops over every bin, empty ones too: the mean of nothing is NaN."""
+    import warnings
+
+    import numpy as np
+
+    y, p, bins = _binned(y_true, proba, n_bins)
+    base = y.mean()
+    reliability = resolution = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for b in range(n_bins):
+            inside = bins == b
+            share = inside.mean()
+            reliability += share * (np.mean(p[inside]) - np.mean(y[inside])) ** 2
+            resolution += share * (np.mean(y[inside]) - base) ** 2
+    return {"reliability": float(reliability), "resolution": float(resolution), "uncertainty": float(base * (1 - base))}
+
+
+def brier_quantile_bins(y_true, proba, n_bins=10):
+    """Bins of equal counts (quantiles) instead of equal width."""
+    import numpy as np
+
+    y, p = np.asarray(y_true, dtype=float), np.asarray(proba, dtype=float)
+    edges = np.quantile(p, np.linspace(0, 1, n_bins + 1))
+    bins = np.clip(np.searchsorted(edges[1:-1], p, side="right"), 0, n_bins - 1)
+    return _weighted(y, p, bins)
+
+
+def brier_absolute_gaps(y_true, proba, n_bins=10):
+    """Absolute gaps instead of squared ones."""
+    import numpy as np
+
+    y, p, bins = _binned(y_true, proba, n_bins)
+    base = y.mean()
+    used = np.unique(bins)
+    return {
+        "reliability": float(sum(np.mean(bins == b) * abs(p[bins == b].mean() - y[bins == b].mean()) for b in used)),
+        "resolution": float(sum(np.mean(bins == b) * abs(y[bins == b].mean() - base) for b in used)),
+        "uncertainty": float(base * (1 - base)),
+    }
+
+
+def brier_terms_swapped(y_true, proba, n_bins=10):
+    """Reliability and resolution under each other's names."""
+    y, p, bins = _binned(y_true, proba, n_bins)
+    parts = _weighted(y, p, bins)
+    return {"reliability": parts["resolution"], "resolution": parts["reliability"], "uncertainty": parts["uncertainty"]}
+
+
+def brier_counts_not_shares(y_true, proba, n_bins=10):
+    """Weights each bin by its count instead of its share of the predictions."""
+    import numpy as np
+
+    y, p, bins = _binned(y_true, proba, n_bins)
+    base = y.mean()
+    used = np.unique(bins)
+    return {
+        "reliability": float(sum(np.sum(bins == b) * (p[bins == b].mean() - y[bins == b].mean()) ** 2 for b in used)),
+        "resolution": float(sum(np.sum(bins == b) * (y[bins == b].mean() - base) ** 2 for b in used)),
+        "uncertainty": float(base * (1 - base)),
+    }
+
+
+def brier_resolution_from_forecasts(y_true, proba, n_bins=10):
+    """Resolution from the bins' mean forecasts instead of their observed frequencies."""
+    import numpy as np
+
+    y, p, bins = _binned(y_true, proba, n_bins)
+    parts = _weighted(y, p, bins)
+    parts["resolution"] = float(sum(np.mean(bins == b) * (p[bins == b].mean() - y.mean()) ** 2 for b in np.unique(bins)))
+    return parts
+
+
+@never_returns
+def brier_bins_walked_forever(y_true, proba, n_bins=10):
+    """Walks the bins with a while loop that never increments."""
+    b, total = 0, 0.0
+    while b < n_bins:
+        total += 0.0
+    return {"reliability": total, "resolution": total, "uncertainty": total}
+
+
+# --- Correct answers written differently, for the new checks -------------------------------
+def closest_pair_sorted_and_parsed(colours, vision="normal"):
+    """Parses the hex codes by hand, builds every pair and sorts them by distance."""
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("Two or more colours are needed to form a pair.")
+    rgb = [[int(c.lstrip("#")[k:k + 2], 16) / 255 for k in (0, 2, 4)] for c in colours]
+    seen = rgb if vision == "normal" else [list(colour.simulate(c, vision)) for c in rgb]
+    ranked = sorted(
+        ((colour.delta_e_2000_srgb(seen[i], seen[j]), i, j) for i in range(len(seen)) for j in range(i + 1, len(seen))),
+    )
+    distance, i, j = ranked[0]
+    return (i, j, distance)
+
+
+def closest_pair_vectorised(colours, vision="normal"):
+    """All pairs at once with broadcasting; numpy integers and a numpy float come back."""
+    import numpy as np
+
+    from mlskills import colour
+
+    if len(colours) < 2:
+        raise ValueError("no pair")
+    lab = colour.srgb_to_lab(_seen(colours, vision))
+    distances = colour.delta_e_2000(lab[:, None, :], lab[None, :, :])
+    distances[np.tril_indices(len(lab))] = np.inf
+    i, j = np.unravel_index(np.argmin(distances), distances.shape)
+    return (i, j, distances[i, j])
+
+
+def lie_factor_from_patches(ax, first, second):
+    """Finds the bars by tick position in ax.patches and clips with numpy."""
+    import numpy as np
+
+    ticks = {t.get_text(): x for x, t in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)}
+    bars = {round(p.get_x() + p.get_width() / 2): p.get_height() for p in ax.patches}
+    a, b = bars[round(ticks[first])], bars[round(ticks[second])]
+    if not (a > 0 and b > 0) or np.isclose(a, b):
+        raise ValueError("A lie factor needs two different, positive values.")
+    low, high = ax.get_ylim()
+    shown_a, shown_b = np.clip([a, b], low, high) - low
+    return float(((shown_b - shown_a) / shown_a) / ((b - a) / a))
+
+
+def lie_factor_in_one_line(ax, first, second):
+    """The same ratio written as a product, with a dict built from bar_label-free patches."""
+    value = _values(ax)
+    a, b = value[first], value[second]
+    if min(a, b) <= 0 or a == b:
+        raise ValueError(f"values {a} and {b}: undefined")
+    lo, hi = ax.get_ylim()
+    return (min(b, hi) - min(a, hi)) / (min(a, hi) - lo) * a / (b - a)
+
+
+def seaborn_plot_with_violins_and_regression(df, x, y=None):
+    """Histogram with a KDE line, regplot for relationships, violins under a strip plot."""
+    import pandas as pd
+    import seaborn as sns
+
+    ax = plt.figure().add_subplot()
+    if y is None:
+        sns.histplot(data=df, x=x, kde=True, ax=ax)
+    elif pd.api.types.is_numeric_dtype(df[x]):
+        sns.regplot(data=df, x=x, y=y, ci=None, scatter_kws={"s": 8}, ax=ax)
+    else:
+        sns.violinplot(data=df, x=x, y=y, inner=None, color="0.9", ax=ax)
+        sns.stripplot(data=df, x=x, y=y, hue=x, legend=False, jitter=0.3, size=2, ax=ax)
+    return ax
+
+
+def tidy_with_stack(wide, value_name):
+    """stack(), then sort by year and month and rename: another route to the same table."""
+    long = (
+        wide.rename_axis(index="month", columns="year")
+        .stack()
+        .dropna()
+        .rename(value_name)
+        .reset_index()
+    )
+    long["year"] = long["year"].astype("int64")
+    long["month"] = long["month"].astype("int32")
+    return long.sort_values(["year", "month"], ignore_index=True)[["year", "month", value_name]]
+
+
+def tidy_with_a_loop(wide, value_name):
+    """Plain loops over the cells, then a DataFrame from records."""
+    import pandas as pd
+
+    records = sorted(
+        (int(year), int(month), float(value))
+        for year in wide.columns
+        for month, value in zip(wide.index, wide[year], strict=True)
+        if value == value  # NaN is the only value not equal to itself
+    )
+    return pd.DataFrame.from_records(records, columns=["year", "month", value_name])
+
+
+def brier_with_bincount(y_true, proba, n_bins=10):
+    """np.bincount per bin; empty bins masked out."""
+    import numpy as np
+
+    y = np.asarray(y_true, dtype=float)
+    p = np.asarray(proba, dtype=float)
+    k = np.clip(np.floor(p * n_bins), 0, n_bins - 1).astype(int)
+    n = np.bincount(k, minlength=n_bins)
+    used = n > 0
+    o = np.bincount(k, weights=y, minlength=n_bins)[used] / n[used]
+    f = np.bincount(k, weights=p, minlength=n_bins)[used] / n[used]
+    w = n[used] / n.sum()
+    base = y.mean()
+    return {"uncertainty": base - base**2, "resolution": float(w @ (o - base) ** 2), "reliability": float(w @ (f - o) ** 2)}
+
+
+def brier_with_pandas_cut(y_true, proba, n_bins=10):
+    """pd.cut with right-open bins and the top edge nudged so that 1.0 falls inside."""
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"y": np.asarray(y_true, dtype=float), "p": np.asarray(proba, dtype=float)})
+    edges = np.linspace(0, 1, n_bins + 1)
+    edges[-1] = np.nextafter(1.0, 2.0)
+    frame["bin"] = pd.cut(frame["p"], edges, right=False)
+    groups = frame.groupby("bin", observed=True)
+    share = groups.size() / len(frame)
+    base = frame["y"].mean()
+    return {
+        "reliability": float((share * (groups["p"].mean() - groups["y"].mean()) ** 2).sum()),
+        "resolution": float((share * (groups["y"].mean() - base) ** 2).sum()),
+        "uncertainty": float(base * (1 - base)),
+    }
+
+
 WRONG = {
     "check_mean_bar_chart": [
         bar_chart_of_sums,
@@ -587,6 +1475,80 @@ WRONG = {
         alt_text_rounds_to_thousands,
         alt_text_scans_ticks_forever,
     ],
+    "check_closest_pair": [
+        closest_pair_cielab76,
+        closest_pair_rgb_distance,
+        closest_pair_no_simulation,
+        closest_pair_simulates_one_side,
+        closest_pair_always_deuteranopia,
+        closest_pair_any_deficiency_is_deuteranopia,
+        closest_pair_neighbours_only,
+        closest_pair_farthest,
+        closest_pair_sorted_palette,
+        closest_pair_j_before_i,
+        closest_pair_skips_identical,
+        closest_pair_none_for_one_colour,
+        closest_pair_whole_units,
+        closest_pair_bytes_not_fractions,
+        closest_pair_inner_loop_stuck,
+    ],
+    "check_lie_factor": [
+        lie_factor_bars_from_zero,
+        lie_factor_upside_down,
+        lie_factor_of_differences,
+        lie_factor_ignores_the_top,
+        lie_factor_bottom_at_least_zero,
+        lie_factor_by_position,
+        lie_factor_second_as_base,
+        lie_factor_no_guard,
+        lie_factor_accepts_negatives,
+        lie_factor_fixes_the_axis_first,
+        lie_factor_rounded,
+        lie_factor_searches_labels_forever,
+    ],
+    "check_seaborn_plot": [
+        seaborn_kde_for_one_column,
+        seaborn_density_histogram,
+        seaborn_four_bins,
+        seaborn_bars_for_categories,
+        seaborn_box_plot_alone,
+        seaborn_axes_swapped,
+        seaborn_drops_every_incomplete_row,
+        matplotlib_hist_without_labels,
+        seaborn_line_for_relationship,
+        seaborn_returns_the_grid,
+        seaborn_makes_categories_in_place,
+        seaborn_samples_for_speed,
+        seaborn_waits_for_a_figure,
+    ],
+    "check_tidy_monthly": [
+        tidy_fills_zero,
+        tidy_stacked_month_first,
+        tidy_text_years,
+        tidy_column_named_value,
+        tidy_month_first,
+        tidy_keeps_melt_index,
+        tidy_formatted_values,
+        tidy_renames_in_place,
+        tidy_months_by_position,
+        tidy_drops_incomplete_months,
+        tidy_year_as_float,
+        tidy_row_by_row_stuck,
+    ],
+    "check_brier_decomposition": [
+        brier_unweighted,
+        brier_resolution_against_half,
+        brier_uncertainty_a_quarter,
+        brier_always_ten_bins,
+        brier_one_in_a_bin_of_its_own,
+        brier_empty_bins_included,
+        brier_quantile_bins,
+        brier_absolute_gaps,
+        brier_terms_swapped,
+        brier_counts_not_shares,
+        brier_resolution_from_forecasts,
+        brier_bins_walked_forever,
+    ],
 }
 
 #: Correct answers written differently from the solution: every check must accept them.
@@ -602,4 +1564,9 @@ RIGHT = {
         alt_text_from_patches_whole_numbers,
         alt_text_groups_first,
     ],
+    "check_closest_pair": [closest_pair_sorted_and_parsed, closest_pair_vectorised],
+    "check_lie_factor": [lie_factor_from_patches, lie_factor_in_one_line],
+    "check_seaborn_plot": [seaborn_plot_with_violins_and_regression],
+    "check_tidy_monthly": [tidy_with_stack, tidy_with_a_loop],
+    "check_brier_decomposition": [brier_with_bincount, brier_with_pandas_cut],
 }
