@@ -352,3 +352,59 @@ def check_choose_engine(fn):
         "pandas while 5× the data fits in RAM, one machine while 2× fits on disk, a cluster beyond, "
         f"on {len(_ENGINE_CASES)} cases including both boundaries"
     )
+
+
+# ---------------------------------------------------------------- Exercise 6: where Spark starts to pay
+def _expected_crossover(rows, pandas_s, spark_s) -> float | None:
+    (n1, n2), lines = rows, []
+    for t1, t2 in (pandas_s, spark_s):
+        slope = (t2 - t1) / (n2 - n1)
+        lines.append((t1 - slope * n1, slope))
+    (fixed_p, per_row_p), (fixed_s, per_row_s) = lines
+    if per_row_s >= per_row_p:
+        return None
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s))
+
+
+_CROSSOVER_CASES = [
+    # (rows, pandas seconds, Spark seconds, what the case is)
+    ((1_000_000, 100_000_000), (0.5, 50.0), (12.0, 30.0), "Spark's per-row cost is lower and its fixed cost higher"),
+    ((100_000_000, 1_000_000), (50.0, 0.5), (30.0, 12.0), "the same measurements, larger size first"),
+    ((20_000, 1_000_000), (0.03, 0.5), (0.9, 2.5), "Spark slower per row, as on two cores"),
+    ((1_000_000, 2_000_000), (1.0, 2.0), (3.0, 4.0), "the same per-row cost"),
+    ((1_000_000, 2_000_000), (1.0, 2.0), (0.5, 1.0), "Spark faster at both sizes"),
+    ((1_000_000, 2_000_000), (3.0, 5.0), (1.0, 2.0), "lines that would cross below zero rows"),
+    ((1_000, 1_001_000), (2.0, 3.0), (2.0, 2.5), "the same fixed cost"),
+    ((10_000, 20_000), (0.2, 0.4), (1.0, 1.1), "no fixed cost for pandas"),
+]
+
+
+@check
+def check_crossover_rows(fn):
+    for rows, pandas_s, spark_s, what in _CROSSOVER_CASES:
+        described = f"rows={rows}, pandas_s={pandas_s}, spark_s={spark_s}"
+        got = call_on(fn, described, rows, pandas_s, spark_s)
+        expected = _expected_crossover(rows, pandas_s, spark_s)
+        if expected is None:
+            if got is not None:
+                raise Fail(
+                    f"crossover_rows({described}) ({what}) should be None, got {short(got)}: compare what each "
+                    "extra row costs each engine; if Spark's is not lower, there is no size above which it wins"
+                )
+            continue
+        hint = (
+            "a crossing at or below zero rows means Spark is already faster at every size"
+            if expected == 0
+            else "draw each engine's time as a straight line through its two measurements (a fixed cost plus "
+            "a cost per row), then find the row count where the two lines meet"
+        )
+        if got is None:
+            raise Fail(f"crossover_rows({described}) ({what}) should be {expected:,.0f} rows, got None: {hint}")
+        if isinstance(got, bool) or not isinstance(got, numbers.Real) or not math.isfinite(got):
+            raise Fail(f"crossover_rows({described}) ({what}) should return a number of rows, got {short(got)}")
+        if not math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-6):
+            raise Fail(f"crossover_rows({described}) ({what}) should be {expected:,.0f} rows, got {short(got)}: {hint}")
+    return (
+        "fixed cost and per-row cost from both measurements, in either order; None when Spark's per-row cost is "
+        f"not lower, 0 when it is faster at every size; {len(_CROSSOVER_CASES)} cases"
+    )

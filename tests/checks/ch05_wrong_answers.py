@@ -751,6 +751,144 @@ def sql_like_month():
     return _sql(where="f.month LIKE '2026-03%'", order="1, 2")
 
 
+# ---------------------------------------------------------------- Exercise 6: crossover_rows
+def _line(rows, times):
+    slope = (times[1] - times[0]) / (rows[1] - rows[0])
+    return times[0] - slope * rows[0], slope
+
+
+def crossover_through_origin(rows, pandas_s, spark_s):
+    """No fixed cost: each engine's cost per row is its time at the larger size over those rows."""
+    big = max(range(2), key=lambda i: rows[i])
+    per_row_p, per_row_s = pandas_s[big] / rows[big], spark_s[big] / rows[big]
+    return 0.0 if per_row_s < per_row_p else None
+
+
+def crossover_small_point_per_row(rows, pandas_s, spark_s):
+    """Cost per row from the smaller measurement alone, which still holds the fixed cost."""
+    small = min(range(2), key=lambda i: rows[i])
+    per_row_p, per_row_s = pandas_s[small] / rows[small], spark_s[small] / rows[small]
+    fixed_p, _ = _line(rows, pandas_s)
+    fixed_s, _ = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s))
+
+
+def crossover_pandas_no_fixed_cost(rows, pandas_s, spark_s):
+    """Gives Spark a fixed cost but not pandas."""
+    _, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    return max(0.0, fixed_s / (per_row_p - per_row_s))
+
+
+def crossover_fixed_is_small_time(rows, pandas_s, spark_s):
+    """Takes the time at the smaller size as the fixed cost, instead of extending the line to zero rows."""
+    small = min(range(2), key=lambda i: rows[i])
+    _, per_row_p = _line(rows, pandas_s)
+    _, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    return max(0.0, (spark_s[small] - pandas_s[small]) / (per_row_p - per_row_s))
+
+
+def crossover_infinity(rows, pandas_s, spark_s):
+    """Returns infinity, not None, when Spark never catches up."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return math.inf
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s))
+
+
+def crossover_never_as_text(rows, pandas_s, spark_s):
+    """Returns the word 'never' instead of None."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return "never"
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s))
+
+
+def crossover_negative(rows, pandas_s, spark_s):
+    """Returns a crossing below zero rows as it is, instead of 0."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    return (fixed_s - fixed_p) / (per_row_p - per_row_s)
+
+
+def crossover_sign_of_crossing(rows, pandas_s, spark_s):
+    """Decides from the crossing's sign instead of the per-row costs (divides by zero when they are equal)."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    n = (fixed_s - fixed_p) / (per_row_p - per_row_s)
+    return None if n < 0 else n
+
+
+def crossover_equal_cost_catches_up(rows, pandas_s, spark_s):
+    """Lets an equal per-row cost through (> instead of >=), then divides by zero."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s > per_row_p:
+        return None
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s))
+
+
+def crossover_none_when_always_faster(rows, pandas_s, spark_s):
+    """Returns None when the lines meet at or below zero rows, although Spark then wins at every size."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    n = (fixed_s - fixed_p) / (per_row_p - per_row_s)
+    return n if n > 0 else None
+
+
+def crossover_sorts_rows_only(rows, pandas_s, spark_s):
+    """Sorts the row counts but not the times with them, so a larger-first input pairs the wrong times."""
+    ordered = tuple(sorted(rows))
+    fixed_p, per_row_p = _line(ordered, pandas_s)
+    fixed_s, per_row_s = _line(ordered, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s))
+
+
+def crossover_in_millions(rows, pandas_s, spark_s):
+    """Returns millions of rows instead of rows."""
+    fixed_p, per_row_p = _line(rows, pandas_s)
+    fixed_s, per_row_s = _line(rows, spark_s)
+    if per_row_s >= per_row_p:
+        return None
+    return max(0.0, (fixed_s - fixed_p) / (per_row_p - per_row_s)) / 1e6
+
+
+def crossover_difference_line(rows, pandas_s, spark_s):
+    """Right, written differently: one line for Spark's time minus pandas', and where it reaches zero."""
+    d1, d2 = spark_s[0] - pandas_s[0], spark_s[1] - pandas_s[1]
+    slope = (d2 - d1) / (rows[1] - rows[0])
+    if slope >= 0:
+        return None
+    return max(0.0, rows[0] - d1 / slope)
+
+
+def crossover_fractions(rows, pandas_s, spark_s):
+    """Right, written differently: exact arithmetic with fractions, the answer as a float."""
+    from fractions import Fraction
+
+    n1, n2 = (Fraction(n) for n in rows)
+    (p1, p2), (s1, s2) = ((Fraction(t) for t in ts) for ts in (pandas_s, spark_s))
+    per_row_p, per_row_s = (p2 - p1) / (n2 - n1), (s2 - s1) / (n2 - n1)
+    if not per_row_s < per_row_p:
+        return None
+    fixed_p, fixed_s = p1 - per_row_p * n1, s1 - per_row_s * n1
+    return float(max(Fraction(0), (fixed_s - fixed_p) / (per_row_p - per_row_s)))
+
+
 WRONG = {
     "check_bigquery_cost": [
         cost_decimal_units,
@@ -848,6 +986,20 @@ WRONG = {
         engine_ten_times,
         engine_capitalised,
     ],
+    "check_crossover_rows": [
+        crossover_through_origin,
+        crossover_small_point_per_row,
+        crossover_pandas_no_fixed_cost,
+        crossover_fixed_is_small_time,
+        crossover_infinity,
+        crossover_never_as_text,
+        crossover_negative,
+        crossover_sign_of_crossing,
+        crossover_equal_cost_catches_up,
+        crossover_none_when_always_faster,
+        crossover_sorts_rows_only,
+        crossover_in_millions,
+    ],
 }
 RIGHT = {
     "check_bigquery_cost": [cost_decimal, cost_integer_math, cost_returns_decimal],
@@ -855,4 +1007,5 @@ RIGHT = {
     "check_make_deployment": [deployment_from_yaml, deployment_named_port_tcp],
     "check_march_revenue_sql": [sql_cte_with_rounding, sql_in_list, sql_like_month],
     "check_choose_engine": [engine_table, engine_divides],
+    "check_crossover_rows": [crossover_difference_line, crossover_fractions],
 }
