@@ -246,6 +246,22 @@ def test_java_version_reads_old_and_new_schemes(tmp_path, printed, major):
     assert scale.java_version(str(fake))[0] == major
 
 
+def test_stored_crossover_supports_what_the_prose_says():
+    """The crossover cell's output is not compared by nbval (timings), but the prose describes the
+    run stored on the page: its claims must hold there, beyond the spread, after any re-execution."""
+    text = stored_text("crossover-ratio")
+    ranges = {
+        size: tuple(float(x) for x in found)
+        for size, *found in re.findall(r"(small|large) \(.*?pandas (\d+)–(\d+) ms, Spark (\d+)–(\d+) ms", text)
+    }
+    (ps_lo, ps_hi, ss_lo, ss_hi), (pl_lo, pl_hi, sl_lo, sl_hi) = ranges["small"], ranges["large"]
+    assert ss_lo > ps_hi and sl_lo > pl_hi  # pandas faster at both sizes, ranges apart
+    assert ss_lo / ps_hi > sl_hi / pl_lo  # the ratio fell on the large table
+    assert sl_lo - ss_hi > pl_hi - ps_lo  # Spark's time grew more between the sizes (exercise 6's None)
+    one_off = re.search(r"= (\d+)× pandas' whole job", text)
+    assert one_off and int(one_off.group(1)) >= 5  # "many times longer"
+
+
 def test_stored_chapter_shows_spark_agreeing_and_its_plan():
     assert stored_text("spark-check").count(": True") == 4
     plan = stored_text("plan")
