@@ -100,6 +100,22 @@ def test_the_results_table_lists_every_variant_with_its_bytes():
     assert re.search(r"structured \d+ \+ int8 static", text), "the structured int8 variant is missing"
 
 
+def test_the_pruning_table_supports_the_text():
+    """The accuracy table is not compared by nbval (the 95% model's whole points flip between
+    CPUs); what the text says about it must hold in the stored run, in whole points."""
+    rows = {}
+    for line in stored_text("prune-table").splitlines():
+        cells = line.split()
+        if cells and re.fullmatch(r"0\.\d+", cells[0]) and len(cells) == 6:
+            rows[float(cells[0])] = [float(v) for v in cells[1:]]
+    assert set(rows) == {0.5, 0.8, 0.9, 0.95}, rows
+    sparsity, validation, test, validation_delta, test_delta = zip(*rows.values(), strict=True)
+    assert rows[0.9][3] >= 0, "the text says 90% keeps the teacher's validation accuracy"
+    assert rows[0.8][4] >= -1, "the text says the chosen level (80%) keeps the teacher's test accuracy"
+    assert min(test_delta) == rows[0.95][4] <= -2, "the solutions say 95% has the largest test drop"
+    assert "80% sparsity" in stored_text("prune")
+
+
 def cell_source(cell_id: str) -> str:
     import nbformat
 
