@@ -672,7 +672,8 @@ def check_distillation_loss(fn):
 
 # ---------------------------------------------------------------- Exercise 8: a queue with dynamic batching
 def _reference_latencies(
-    arrivals, max_batch, service_s, *, side="right", cap=True, from_start=False, fill=False, charge_max=False
+    arrivals, max_batch, service_s, *, side="right", cap=True, from_start=False, fill=False, charge_max=False,
+    future=False,
 ) -> np.ndarray:
     """Latencies under the exercise's rules; the keyword arguments break one rule each (for hints)."""
     arrivals = np.asarray(arrivals, float)
@@ -681,6 +682,8 @@ def _reference_latencies(
         if fill:
             last = min(i + max_batch, len(arrivals)) - 1
             start, j = max(free_at, arrivals[last]), last + 1
+        elif future:
+            start, j = max(free_at, arrivals[i]), min(i + max_batch, len(arrivals))
         else:
             start = max(free_at, arrivals[i])
             j = int(np.searchsorted(arrivals, start, side=side))
@@ -699,6 +702,7 @@ _QUEUE_HINTS = {
     "fill": "the server never waits for a batch to fill: it starts as soon as it is free and someone is waiting",
     "charge_max": "a batch takes the time for the number of requests it really holds, not for max_batch",
     "one": "requests that wait together share one batch (up to max_batch); here each ran alone",
+    "future": "a batch can only hold requests that have already arrived when it starts",
 }
 
 
@@ -752,6 +756,7 @@ def check_queue_latencies(fn):
             ("cap", {"cap": False}),
             ("fill", {"fill": True}),
             ("charge_max", {"charge_max": True}),
+            ("future", {"future": True}),
         ):
             variant = _reference_latencies(arrivals, max_batch, _service, **options)
             if not np.allclose(variant, expected, atol=1e-9) and np.allclose(got, variant, atol=1e-9):

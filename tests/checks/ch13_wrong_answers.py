@@ -1002,6 +1002,18 @@ def queue_charges_max_batch(arrivals, max_batch, service_s):
     return _queue(arrivals, max_batch, service_s, charge_max=True)
 
 
+def queue_takes_future_requests(arrivals, max_batch, service_s):
+    """Fills each batch with the next max_batch requests, even those that have not arrived yet."""
+    arrivals = np.asarray(arrivals, float)
+    latency, free_at, i = np.zeros(len(arrivals)), 0.0, 0
+    while i < len(arrivals):
+        start, j = max(free_at, arrivals[i]), min(i + max_batch, len(arrivals))
+        free_at = start + service_s(j - i)
+        latency[i:j] = free_at - arrivals[i:j]
+        i = j
+    return latency
+
+
 def queue_one_at_a_time(arrivals, max_batch, service_s):
     """Never batches: every request is its own call."""
     return _queue(arrivals, 1, service_s)
@@ -1178,6 +1190,7 @@ WRONG = {
         queue_waits_for_a_full_batch,
         queue_charges_max_batch,
         queue_one_at_a_time,
+        queue_takes_future_requests,
         queue_idle_server,
         queue_latest_first,
         queue_returns_finish_times,
