@@ -67,3 +67,17 @@ def test_the_lie_factor_depends_on_the_zero_of_an_interval_scale():
     assert fahrenheit > 2 * celsius  # the same picture, another "lie factor"
     ratio = notebook_code.stored_text(CHAPTER, "story-ratio")
     assert "axis from  0 days: lie factor 1.00" in ratio
+
+
+def test_exercise_8_quotes_the_chapters_brier_decomposition():
+    printed = notebook_code.stored_text(CHAPTER, "ml-brier")
+    rows = {line.split("  ")[0]: line.split()[-2:] for line in printed.splitlines() if line[:1].isalpha()}
+    reliability = [float(v) for v in rows["reliability"]]
+    resolution = [float(v) for v in rows["resolution"]]
+    brier = [float(v) for v in rows["Brier"]]
+    # "a reliability of about 0.003 and a resolution of about 0.19; ... about 0.06 and 0.16"
+    assert round(reliability[0], 3) == 0.003 and round(resolution[0], 2) == 0.19
+    assert round(reliability[1], 2) == 0.06 and round(resolution[1], 2) == 0.16
+    assert brier[1] > 2 * brier[0]  # "a Brier score more than twice as high"
+    gap = reliability[1] - reliability[0]
+    assert gap > 0.5 * (brier[1] - brier[0])  # "most of the gap is reliability"

@@ -449,7 +449,7 @@ def check_closest_pair(fn):
         best = min(pairs.values())
         where = f"closest_pair({name} {colours}, {vision!r})"
         got = call_on(fn, f"{name}, {vision!r}", list(colours), vision)
-        if not isinstance(got, tuple) or len(got) != 3:
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
             raise Fail(f"{where} should return a tuple (i, j, distance), got {short(got)}")
         i, j, distance = got
         if not all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in (i, j)):
@@ -787,4 +787,111 @@ def check_brier_decomposition(fn):
     return (
         "reliability, resolution and uncertainty over n_bins equal-width bins (weighted by bin counts, empty bins "
         "skipped, 1.0 in the last bin), booleans, lists and Series; at bin centres they add up to the Brier score"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 7b
+@check(budget_s=10)
+def check_filter_options(fn):
+    penguins = data.load("penguins.csv")
+    weather = data.load("seattle-weather.csv")
+    cases = [
+        (penguins, "penguins", "species"),
+        (penguins, "penguins", "sex"),
+        (penguins, "penguins", "year"),
+        (weather, "weather", "weather"),
+        (penguins.iloc[::-1].reset_index(drop=True), "penguins in reverse order", "island"),
+        (penguins.iloc[:0], "an empty table", "species"),
+    ]
+    for df, name, column in cases:
+        before = df.copy()
+        where = f"filter_options({name}, {column!r})"
+        got = call_on(fn, f"{name}, {column!r}", df, column)
+        if not df.equals(before):
+            raise Fail(f"{where} changed the DataFrame it was given; read the options, do not modify the data")
+        if not isinstance(got, list):
+            raise Fail(f"{where} should return a list (what st.selectbox shows), got {type(got).__name__}")
+        values = df[column].dropna().unique()
+        expected = ["All", *sorted(values)]
+        if not got or got[0] != "All":
+            raise Fail(f"{where}: the first choice should be 'All' (no filter), got {short(got[:3])}")
+        rest = got[1:]
+        if any(isinstance(v, float) and v != v for v in rest):
+            raise Fail(f"{where}: a missing value is not a choice a reader can pick; got {short(rest)}")
+        if len(rest) != len(set(rest)):
+            raise Fail(f"{where}: each value should appear once, got {short(rest)}")
+        if len(rest) == len(values) and any(
+            isinstance(a, str) != isinstance(b, str) for a, b in zip(sorted(rest, key=str), sorted(values, key=str), strict=True)
+        ):
+            raise Fail(
+                f"{where}: keep the values as they are in the data (the filter compares them with the column), "
+                f"got {short(rest[:3])}"
+            )
+        if set(rest) != set(values):
+            raise Fail(
+                f"{where}: the choices should be the values found in the column {short(sorted(values))}, got {short(rest)}"
+            )
+        if rest != expected[1:]:
+            raise Fail(f"{where}: sort the choices so a reader finds them, got {short(rest)}")
+    return (
+        "'All' first, then every value found in the column once, sorted, without missing values and in the data's "
+        "own type; text, numbers, an empty table, input untouched"
+    )
+
+
+# ----------------------------------------------------------------------------- exercise 7c
+@check(budget_s=15)
+def check_penguin_figure(fn):
+    import plotly.graph_objects as go
+
+    penguins = data.load("penguins.csv")
+    before = penguins.copy()
+    fig = call_on(fn, "penguins", penguins)
+    where = "penguin_figure(penguins)"
+    if not penguins.equals(before):
+        raise Fail(f"{where} changed the DataFrame it was given")
+    if not isinstance(fig, go.Figure):
+        raise Fail(f"{where} should return a plotly Figure (e.g. from plotly.express), got {type(fig).__name__}")
+    traces = [t for t in fig.data if getattr(t, "type", None) in ("scatter", "scattergl")]
+    names = sorted(str(t.name) for t in traces)
+    species = sorted(penguins["species"].dropna().unique())
+    if names != species:
+        raise Fail(f"{where}: expected one scatter trace per species {species} (so the legend can toggle them), got {names}")
+    measured = penguins.dropna(subset=["flipper_length_mm", "body_mass_g"])
+    for trace in traces:
+        birds = measured[measured["species"] == trace.name]
+        x = np.asarray(trace.x, dtype=float)
+        y = np.asarray(trace.y, dtype=float)
+        keep = np.isfinite(x) & np.isfinite(y)
+        if keep.sum() != len(birds):
+            raise Fail(
+                f"{where}: the {trace.name} trace should hold its {len(birds)} measured birds, got {int(keep.sum())}; "
+                "keep a bird whose sex was not recorded"
+            )
+        pairs = sorted(zip(x[keep], y[keep], strict=True))
+        if not np.allclose(pairs, sorted(zip(birds["flipper_length_mm"], birds["body_mass_g"], strict=True))):
+            raise Fail(f"{where}: the {trace.name} points are not (flipper length, body mass); which column is on x?")
+    colours = [str(t.marker.color).lower() for t in traces]
+    if not all(c in OKABE_ITO for c in colours) or len(set(colours)) != len(colours):
+        raise Fail(f"{where}: give each species its own Okabe-Ito colour (as in the chapter), got {colours}")
+    symbols = [str(t.marker.symbol) for t in traces]
+    if len(set(symbols)) != len(symbols):
+        raise Fail(f"{where}: give each species its own marker symbol, so colour is not the only cue; got {symbols}")
+    for axis, unit in (("xaxis", "(mm)"), ("yaxis", "(g)")):
+        title = fig.layout[axis].title.text or ""
+        if unit not in title:
+            raise Fail(f"{where}: the {axis[0]} axis title should say what is measured and its unit {unit}, got {title!r}")
+    for trace in traces:
+        hover = (trace.hovertemplate or "").lower()
+        if "island" not in hover or "sex" not in hover:
+            raise Fail(f"{where}: hovering over a {trace.name} penguin should show its island and sex; its hover shows {short(hover)}")
+    title = fig.layout.title.text or ""
+    if not any(name in title for name in species):
+        raise Fail(
+            f"{where}: the title should state the finding, which species stands out (hovering is not reading); "
+            f"got {title!r}"
+        )
+    return (
+        "one trace per species with every measured bird, distinct Okabe-Ito colours and symbols, axis titles with "
+        "units, island and sex on hover, and a title that names the species that stands out"
     )

@@ -1423,6 +1423,201 @@ def brier_with_pandas_cut(y_true, proba, n_bins=10):
     }
 
 
+
+# --- Exercise 7b: filter_options -------------------------------------------------------------
+def options_with_missing(df, column):
+    """unique() without dropping missing values: NaN becomes a choice."""
+    return ["All", *sorted(df[column].unique(), key=str)]
+
+
+def options_in_file_order(df, column):
+    """The values in the order they first appear in the file."""
+    return ["All", *df[column].dropna().unique()]
+
+
+def options_without_all(df, column):
+    """Forgets the 'All' choice, so the dashboard cannot show everything."""
+    return sorted(df[column].dropna().unique())
+
+
+def options_all_last(df, column):
+    """Puts 'All' at the end, where the default selection is not."""
+    return [*sorted(df[column].dropna().unique()), "All"]
+
+
+def options_every_row(df, column):
+    """One choice per row: every value repeated as often as it occurs."""
+    return ["All", *sorted(df[column].dropna())]
+
+
+def options_typed_by_hand(df, column):
+    """The species typed by hand, whatever the column: next season's data are ignored."""
+    return ["All", "Adelie", "Chinstrap", "Gentoo"]
+
+
+def options_as_text(df, column):
+    """Turns every value into text, so a year no longer equals the column's number."""
+    return ["All", *sorted(str(v) for v in df[column].dropna().unique())]
+
+
+def options_numpy_array(df, column):
+    """Returns a numpy array instead of a list."""
+    import numpy as np
+
+    return np.array(["All", *sorted(df[column].dropna().unique())], dtype=object)
+
+
+def options_drop_in_place(df, column):
+    """Drops the caller's rows with a missing value in place before reading the options."""
+    df.dropna(subset=[column], inplace=True)
+    return ["All", *sorted(df[column].unique())]
+
+
+def options_missing_as_unknown(df, column):
+    """Offers 'unknown' for missing values, a choice that matches no row."""
+    return ["All", *sorted(df[column].fillna("unknown").astype(str).unique())]
+
+
+@never_returns
+def options_collected_forever(df, column):
+    """Collects distinct values in a while loop that never moves past the first row."""
+    seen, row = [], 0
+    while row < len(df):
+        if df[column].iloc[row] not in seen:
+            seen.append(df[column].iloc[row])
+    return ["All", *seen]
+
+
+# --- Exercise 7c: penguin_figure ---------------------------------------------------------------
+_PX_LABELS = {"flipper_length_mm": "Flipper length (mm)", "body_mass_g": "Body mass (g)"}
+_PX_COLOURS = {"Adelie": OKABE_ITO[0], "Chinstrap": OKABE_ITO[4], "Gentoo": OKABE_ITO[2]}
+_PX_TITLE = "Gentoo penguins are the heaviest"
+
+
+def _px(penguins, **changes):
+    import plotly.express as px
+
+    options = {
+        "x": "flipper_length_mm",
+        "y": "body_mass_g",
+        "color": "species",
+        "symbol": "species",
+        "color_discrete_map": _PX_COLOURS,
+        "hover_data": ["island", "sex"],
+        "labels": _PX_LABELS,
+        "title": _PX_TITLE,
+    }
+    options.update(changes)
+    options = {k: v for k, v in options.items() if v is not None}
+    return px.scatter(penguins, **options)
+
+
+def figure_default_colours(penguins):
+    """Plotly's default colours: distinct, but not the colour-blind-safe palette."""
+    return _px(penguins, color_discrete_map=None)
+
+
+def figure_one_symbol(penguins):
+    """Colour is the only cue: every species drawn with the same circle."""
+    return _px(penguins, symbol=None)
+
+
+def figure_without_units(penguins):
+    """Axis titles are the raw column names, without units."""
+    return _px(penguins, labels=None)
+
+
+def figure_without_hover_details(penguins):
+    """Hover shows only the coordinates: island and sex are missing."""
+    return _px(penguins, hover_data=None)
+
+
+def figure_drops_incomplete_birds(penguins):
+    """dropna() on the whole table loses the birds whose sex was not recorded."""
+    return _px(penguins.dropna())
+
+
+def figure_single_trace(penguins):
+    """One trace coloured per point: the legend cannot toggle a species."""
+    import plotly.graph_objects as go
+
+    birds = penguins.dropna(subset=["flipper_length_mm", "body_mass_g"])
+    fig = go.Figure(
+        go.Scatter(
+            x=birds["flipper_length_mm"],
+            y=birds["body_mass_g"],
+            mode="markers",
+            marker={"color": birds["species"].map(_PX_COLOURS)},
+            name="penguins",
+        )
+    )
+    fig.update_layout(title=_PX_TITLE, xaxis_title="Flipper length (mm)", yaxis_title="Body mass (g)")
+    return fig
+
+
+def figure_axes_swapped(penguins):
+    """Body mass on x and flipper length on y."""
+    return _px(penguins, x="body_mass_g", y="flipper_length_mm")
+
+
+def figure_without_title(penguins):
+    """No title: the finding lives only in the hover."""
+    return _px(penguins, title=None)
+
+
+def figure_title_names_the_variables(penguins):
+    """A title that names the axes instead of stating the finding."""
+    return _px(penguins, title="Body mass against flipper length by species")
+
+
+def figure_as_html(penguins):
+    """Returns the figure's HTML instead of the figure."""
+    return _px(penguins).to_html(include_plotlyjs=False)
+
+
+@never_returns
+def figure_waits_for_traces(penguins):
+    """Waits for an empty figure to fill itself with traces."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    while not fig.data:
+        pass
+    return fig
+
+
+def options_with_pandas_methods(df, column):
+    """sort_values and drop_duplicates on the Series, then tolist(): plain Python values."""
+    values = df[column].dropna().drop_duplicates().sort_values().tolist()
+    return ["All"] + values
+
+
+def figure_with_graph_objects(penguins):
+    """Built trace by trace with graph_objects and a hovertemplate written by hand."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    symbols = {"Adelie": "circle", "Chinstrap": "square", "Gentoo": "triangle-up"}
+    for species, birds in penguins.groupby("species"):
+        fig.add_trace(
+            go.Scatter(
+                x=birds["flipper_length_mm"],
+                y=birds["body_mass_g"],
+                mode="markers",
+                name=species,
+                marker={"color": _PX_COLOURS[species].lower(), "symbol": symbols[species]},
+                customdata=birds[["island", "sex"]].fillna("not recorded"),
+                hovertemplate="Island: %{customdata[0]}<br>Sex: %{customdata[1]}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(
+        title="Gentoo: the heaviest penguins, with the longest flippers",
+        xaxis_title="Flipper length (mm)",
+        yaxis_title="Body mass (g)",
+    )
+    return fig
+
+
 WRONG = {
     "check_mean_bar_chart": [
         bar_chart_of_sums,
@@ -1549,6 +1744,32 @@ WRONG = {
         brier_resolution_from_forecasts,
         brier_bins_walked_forever,
     ],
+    "check_filter_options": [
+        options_with_missing,
+        options_in_file_order,
+        options_without_all,
+        options_all_last,
+        options_every_row,
+        options_typed_by_hand,
+        options_as_text,
+        options_numpy_array,
+        options_drop_in_place,
+        options_missing_as_unknown,
+        options_collected_forever,
+    ],
+    "check_penguin_figure": [
+        figure_default_colours,
+        figure_one_symbol,
+        figure_without_units,
+        figure_without_hover_details,
+        figure_drops_incomplete_birds,
+        figure_single_trace,
+        figure_axes_swapped,
+        figure_without_title,
+        figure_title_names_the_variables,
+        figure_as_html,
+        figure_waits_for_traces,
+    ],
 }
 
 #: Correct answers written differently from the solution: every check must accept them.
@@ -1569,4 +1790,6 @@ RIGHT = {
     "check_seaborn_plot": [seaborn_plot_with_violins_and_regression],
     "check_tidy_monthly": [tidy_with_stack, tidy_with_a_loop],
     "check_brier_decomposition": [brier_with_bincount, brier_with_pandas_cut],
+    "check_filter_options": [options_with_pandas_methods],
+    "check_penguin_figure": [figure_with_graph_objects],
 }
