@@ -9,10 +9,11 @@ BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
 NB     ?=
 
-.PHONY: help setup web functions-env orchestration-env mutation book test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench lock serve clean
+.PHONY: help setup web functions-env orchestration-env mutation book book-clean test test-unit test-notebooks test-portability test-notebooks-here test-exercises test-site lint exercises execute nbgrader-course lab data-manifest data-verify scaffold bench bench-site lock serve clean
 
 help:
-	@echo "make book      build the site into _build/html (sets up .venv first)"
+	@echo "make book      build the site into _build/html (sets up .venv first; only changed pages after the first time)"
+	@echo "make book-clean   build the whole site from scratch (make book FULL=1)"
 	@echo "make test      run every test: lint, data, exercises, checks, notebooks, site"
 	@echo "make test-notebooks NB=chapters/13-optimization.ipynb   verify stored outputs as another machine would"
 	@echo "make serve     serve _build/html on http://127.0.0.1:8000"
@@ -22,7 +23,7 @@ help:
 	@echo "make lab       open the notebooks in JupyterLab, from the book's environment"
 	@echo "make nbgrader-course DEST=../course   an nbgrader course (source/ for every chapter) for instructors"
 	@echo "make scaffold N=7 TITLE='Advanced machine learning'   start a chapter"
-	@echo "make bench     time every notebook and the book build against the budgets"
+	@echo "make bench     time every notebook and the book build against the budgets; page weights and Lighthouse scores"
 	@echo "make data-manifest   rewrite data/MANIFEST.sha256 after adding a data file"
 	@echo "make mutation  mutation-test the book's tooling and print the score per module (about 30 min)"
 
@@ -81,16 +82,24 @@ mutation: setup
 	MLSKILLS_DATA=$(CURDIR)/data $(PY) tests/mutation/score.py $(MUTATION_DIR)
 
 # SOLUTIONS=0 builds the site without the worked solutions (for course forks).
+# `make book` rebuilds only the pages changed since the last build (Sphinx keeps its state in
+# _build/.doctrees); FULL=1 (or `make book-clean`) builds everything from scratch, as CI does.
 SOLUTIONS ?= 1
+FULL ?= 0
 book: setup web
-	rm -rf _build/html _build/.doctrees
 ifeq ($(SOLUTIONS),0)
+	rm -rf _build/html _build/.doctrees
 	$(PY) -m mlskills.site toc-without-solutions _build/toc-without-solutions.yml
 	BOOK_SOLUTIONS=0 $(JB) build . $(BUILD_FLAGS) --toc _build/toc-without-solutions.yml
+	touch _build/html/.without-solutions
 else
+	@if [ "$(FULL)" != 0 ] || [ -e _build/html/.without-solutions ]; then echo "full build"; rm -rf _build/html _build/.doctrees; fi
 	$(JB) build . $(BUILD_FLAGS)
 endif
 	@echo "Built. Open _build/html/index.html, or run 'make serve'."
+
+book-clean:
+	$(MAKE) book FULL=1
 
 serve:
 	$(PY) -m http.server 8000 --bind 127.0.0.1 --directory _build/html
@@ -151,8 +160,19 @@ data-verify: setup
 scaffold: setup
 	$(PY) -m mlskills.scaffold $(N) "$(TITLE)"
 
-bench: setup functions-env orchestration-env
+# Lighthouse for the bench only (not for make test): pinned with its lockfile in bench/lighthouse/.
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund
+	touch $(LIGHTHOUSE_STAMP)
+
+# Every notebook's time, then the site: full and incremental build, page weights, Lighthouse.
+bench: setup functions-env orchestration-env web $(LIGHTHOUSE_STAMP)
 	$(PY) -m mlskills.bench
+
+# The site's part of the bench alone (the notebooks' times stay as last measured).
+bench-site: setup web $(LIGHTHOUSE_STAMP)
+	$(PY) -m mlskills.bench --site
 
 # Re-resolve requirements.in in a clean venv and pin the result (maintainers only).
 lock:

@@ -1,0 +1,441 @@
+"""Pages that load fast on a phone (issue 22): what a page loads on open, cut at build time.
+
+- **Math as MathML.** Equations are converted to MathML when the site is built (docutils'
+  LaTeX-to-MathML converter; browsers draw MathML natively), so no page loads MathJax
+  (1.2 MB, and Sphinx added it to every page whose *table of contents* had an equation,
+  the landing page included). ``html_math_renderer: mathml`` in _config.yml selects it.
+- **The search index only on the search page.** The theme loads ``searchindex.js`` (and
+  Sphinx's search scripts) on every page for a search-as-you-type field the book does not
+  use (``search_as_you_type`` is off): the search box submits to search.html, which loads them.
+- **Unused CSS purged.** The theme's, myst-nb's and sphinx-design's style sheets keep only
+  the rules whose class and id selectors occur in some built page or in a script the site
+  ships (scripts add classes at run time: menus, dialogs, the colour-mode switch). Rules
+  without class or id selectors are kept; so are ``:not()``, ``:is()``, ``:where()`` and
+  ``:has()`` arguments, which never make a rule unused.
+- **Font Awesome subset.** The icon fonts keep only the icons the kept CSS still draws
+  (a few dozen of about 2,000) and are inlined into the style sheet as WOFF data, so the
+  icons need no extra request.
+- **Fewer elements in code.** Pygments wraps every name and punctuation mark in a span;
+  token classes that the light *and* dark styles draw in the block's own text colour are
+  unwrapped (the text and its colours are unchanged; Chapter 2's page had 6,500 spans).
+
+All of it is idempotent: an incremental build (``make book``) re-renders only changed
+pages, and the page fixes run on the pages this build wrote only; the style sheets are
+purged again from the theme's pristine copies, with the classes of every page.
+
+The build itself is kept fast: lookups that Sphinx, Pygments and pybtex repeat for every
+code block, word and citation are remembered, and the book builds with parallel jobs
+(``mlskills/build_book.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.locale import _
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+MARKER = "/* purged by _ext/site_speed.py */\n"
+#: Style sheets purged of unused rules (paths under _static/; glob patterns).
+PURGED_CSS = ["styles/pydata-sphinx-theme.css", "mystnb.*.css", "sphinx-design.min.css", "basic.css"]
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"></script>'
+)
+
+
+# --- math -------------------------------------------------------------------------------
+
+def _mathml(self, node, tex: str, block: bool) -> str:
+    from docutils.utils.math import latex2mathml
+
+    try:
+        markup = latex2mathml.tex2mathml(tex, as_block=block)
+    except Exception as error:  # an unknown command: say where, keep the LaTeX readable
+        logger.warning("cannot convert this math to MathML (%s): %s", error, tex, location=node, type="site_speed", subtype="math")
+        return f'<code class="math">{self.encode(tex)}</code>'
+    return re.sub(r">\s+<", "><", markup).strip()
+
+
+def visit_math(self, node):
+    self.body.append(f'<span class="math">{_mathml(self, node, node.astext(), False)}</span>')
+    raise nodes.SkipNode
+
+
+def visit_displaymath(self, node):
+    from sphinx.ext.mathjax import get_node_equation_number
+
+    self.body.append(self.starttag(node, "div", CLASS="math"))
+    if node["number"]:
+        self.body.append(f'<span class="eqno">({get_node_equation_number(self, node)})')
+        self.add_permalink_ref(node, _("Link to this equation"))
+        self.body.append("</span>")
+    tex = node.astext()
+    parts = [p for p in tex.split("\n\n") if p.strip()]
+    if len(parts) > 1:
+        tex = r"\begin{aligned}" + r"\\".join(parts) + r"\end{aligned}"
+    self.body.append(_mathml(self, node, tex, True))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+# --- CSS purge --------------------------------------------------------------------------
+
+_FUNCTIONAL = re.compile(r":(?:not|is|where|has)\(")
+_TOKEN = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def _strip_functional(selector: str) -> str:
+    """The selector without the arguments of :not(), :is(), :where(), :has()."""
+    out, i = [], 0
+    while True:
+        match = _FUNCTIONAL.search(selector, i)
+        if not match:
+            out.append(selector[i:])
+            return "".join(out)
+        out.append(selector[i:match.start()])
+        depth, j = 1, match.end()
+        while j < len(selector) and depth:
+            depth += {"(": 1, ")": -1}.get(selector[j], 0)
+            j += 1
+        i = j
+
+
+def _selector_used(selector: str, used: set[str]) -> bool:
+    core = re.sub(r"\[[^\]]*\]", "", _strip_functional(selector))  # attribute values are not classes
+    names = re.findall(r"[.#](-?[A-Za-z_][\w-]*)", core.replace("\\", ""))
+    return all(name in used for name in names)
+
+
+def purge_css(text: str, used: set[str]) -> str:
+    """``text`` without the style rules none of whose selectors can match (see module docstring)."""
+    import tinycss2
+
+    def keep(rules):
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+                if not any(_selector_used(s, used) for s in selectors):
+                    continue
+            elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports", "layer", "container"} and rule.content is not None:
+                inner = keep(tinycss2.parse_rule_list(rule.content))
+                if not [r for r in inner if r.type not in {"whitespace", "comment"}]:
+                    continue
+                rule.content = inner
+            elif rule.type == "comment":
+                continue
+            kept.append(rule)
+        return kept
+
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return tinycss2.serialize(keep(rules))
+
+
+def used_tokens(outdir: Path) -> set[str]:
+    """Every class and id of every built page, and every identifier in the scripts the site ships."""
+    used: set[str] = set()
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        for value in re.findall(r'\b(?:class|id)="([^"]*)"', text):
+            used.update(value.split())
+    for script in (outdir / "_static").rglob("*.js"):
+        if script.name in {"plotly.min.js"} or "mathjax" in script.parts:
+            continue
+        used.update(_TOKEN.findall(script.read_text(encoding="utf-8", errors="replace")))
+    return used
+
+
+# --- Font Awesome -----------------------------------------------------------------------
+
+_FONT_FACE = re.compile(r'@font-face\{[^}]*?src:url\((\.\./vendor/fontawesome/webfonts/[\w-]+)\.woff2\)[^}]*\}')
+
+
+def _codepoints(css: str) -> set[int]:
+    """The private-use code points (icons) the style sheet still draws."""
+    values = [int(e, 16) for e in re.findall(r"\\([0-9a-fA-F]{4,6})", css)] + [ord(c) for c in css if ord(c) >= 0xE000]
+    return {v for v in values if 0xE000 <= v <= 0xF8FF or v >= 0xF0000}
+
+
+def subset_fonts(css: str, css_path: Path, cache: Path) -> str:
+    """Replace each Font Awesome @font-face source by an inline WOFF with only the used icons."""
+    import logging as std_logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    std_logging.getLogger("fontTools").setLevel(std_logging.WARNING)  # its INFO lines would reach the build log
+
+    points = sorted(_codepoints(css))
+
+    def replace(match):
+        ttf = (css_path.parent / (match.group(1) + ".ttf")).resolve()
+        if not ttf.exists():
+            return match.group(0)
+        key = hashlib.sha256(ttf.read_bytes() + json.dumps(points).encode()).hexdigest()[:16]
+        cached = cache / f"{ttf.stem}-{key}.woff"
+        if not cached.exists():
+            font = TTFont(ttf)
+            present = set(font.getBestCmap())
+            options = subset.Options()
+            options.flavor = "woff"
+            options.layout_features = ["*"]
+            options.notdef_outline = True
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=[p for p in points if p in present] or [0x20])
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            font.flavor = "woff"
+            font.save(buffer)
+            cache.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(buffer.getvalue())
+        data = base64.b64encode(cached.read_bytes()).decode()
+        src = re.search(r"src:[^;}]*", match.group(0)).group(0)
+        return match.group(0).replace(src, f'src:url(data:font/woff;base64,{data}) format("woff")')
+
+    return _FONT_FACE.sub(replace, css)
+
+
+def optimise_static(outdir: Path, cache: Path) -> dict[str, tuple[int, int]]:
+    """Purge the style sheets (from pristine copies kept in ``cache``); return {name: (before, after)}."""
+    static = outdir / "_static"
+    used = used_tokens(outdir)
+    sizes = {}
+    for pattern in PURGED_CSS:
+        for css_path in static.glob(pattern):
+            text = css_path.read_text(encoding="utf-8")
+            pristine = cache / "pristine" / css_path.relative_to(static)
+            if not text.startswith(MARKER):  # Sphinx copied a fresh one: keep it as the source
+                pristine.parent.mkdir(parents=True, exist_ok=True)
+                pristine.write_text(text, encoding="utf-8")
+            elif pristine.exists():
+                text = pristine.read_text(encoding="utf-8")
+            else:  # purged before, its source lost (the cache was removed): leave it as it is
+                continue
+            purged = purge_css(text, used)
+            if "fontawesome" in purged:
+                purged = subset_fonts(purged, css_path, cache / "fonts")
+            result = MARKER + purged
+            if css_path.read_text(encoding="utf-8") != result:
+                css_path.write_text(result, encoding="utf-8")
+            sizes[css_path.name] = (len(text.encode()), len(result.encode()))
+    return sizes
+
+
+# --- pages ------------------------------------------------------------------------------
+
+def plain_token_classes(pygments_css: str) -> set[str]:
+    """Pygments token classes drawn in the code block's own colour in both colour modes."""
+    plain = None
+    for mode in ("light", "dark"):
+        prefix = re.escape(f'html[data-theme="{mode}"] .highlight')
+        base = re.search(prefix + r"\s*\{[^}]*color:\s*([^;}\s]+)", pygments_css)
+        if not base:
+            return set()
+        rules = dict(re.findall(prefix + r" \.([\w-]+) \{ ([^}]*?) \}", pygments_css))
+        candidates = {"n", "p", "w", "nx", "nv", "err"} | set(rules)
+        same = {cls for cls in candidates if rules.get(cls, f"color: {base.group(1)}").strip().rstrip(";") == f"color: {base.group(1)}"}
+        plain = same if plain is None else plain & same
+    return plain or set()
+
+
+_HIGHLIGHT = re.compile(r'(<div class="highlight"><pre>)(.*?)(</pre></div>)', re.DOTALL)
+
+
+def fix_page(text: str, plain: set[str], search_page: bool) -> str:
+    if not search_page:
+        text = SEARCH_SCRIPTS.sub("", text)
+    if plain:
+        names = "|".join(sorted(map(re.escape, plain)))
+        span = re.compile(rf'<span class="(?:{names})">([^<]*)</span>')
+        text = _HIGHLIGHT.sub(lambda m: m.group(1) + span.sub(r"\1", m.group(2)) + m.group(3), text)
+    return text
+
+
+def note_page(app, pagename, templatename, context, doctree):
+    """Give the page a description for search engines (its first paragraph)."""
+    metatags = context.get("metatags", "")
+    if doctree is not None and 'name="description"' not in metatags:
+        description = page_description(doctree)
+        if description:
+            context["metatags"] = metatags + f'\n    <meta name="description" content="{html.escape(description)}" />'
+
+
+def page_description(doctree, limit: int = 160) -> str:
+    """The page's first paragraph of prose (not a note, a figure's caption or an output), shortened at a word."""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if any(isinstance(a, (nodes.Admonition, nodes.caption, nodes.field_list, nodes.table, nodes.citation, nodes.footnote)) for a in _ancestors(paragraph)):
+            continue
+        if any("cell_output" in a.get("classes", []) for a in _ancestors(paragraph) if isinstance(a, nodes.Element)):
+            continue
+        text = " ".join(paragraph.astext().split())
+        if len(text) < 40:
+            continue
+        if len(text) > limit:
+            text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return text
+    return ""
+
+
+def _ancestors(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def finish(app, exception):
+    if exception or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    cache = Path(app.doctreedir).parent / "site-speed-cache"
+    pygments_css = outdir / "_static" / "pygments.css"
+    plain = plain_token_classes(pygments_css.read_text(encoding="utf-8")) if pygments_css.exists() else set()
+    # the pages this build wrote (in this process or, with parallel jobs, in its workers)
+    for path in outdir.rglob("*.html"):
+        if "_static" in path.parts or path.stat().st_mtime < app.site_speed_started:
+            continue
+        text = path.read_text(encoding="utf-8")
+        fixed = fix_page(text, plain, path == outdir / "search.html")
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+    sizes = optimise_static(outdir, cache)
+    for name, (before, after) in sorted(sizes.items()):
+        logger.info("site_speed: %s %d kB -> %d kB", name, before // 1000, after // 1000)
+
+
+# --- the execution statistics page ---------------------------------------------------------
+
+class SiteSpeedStats(Directive):
+    """The site's numbers from `make bench`: build times, page weights, Lighthouse scores."""
+
+    has_content = False
+
+    def run(self):
+        from book_extras import _table
+
+        env = self.state.document.settings.env
+        source = Path(env.srcdir) / "reference" / "execution-stats.json"
+        env.note_dependency(str(source))
+        stats = json.loads(source.read_text(encoding="utf-8")) if source.exists() else {}
+        if "lighthouse" not in stats:
+            return [nodes.paragraph(text="No site measurements yet: run `make bench`.")]
+        out = []
+        rows = [("Build", "Seconds", "Pages", "Seconds per page", "Budget")]
+        rows.append(("`make book FULL=1` (from scratch)", f"{stats['book_build_s']:.1f}", str(stats["book_pages"]), f"{stats['book_build_s_per_page']:.2f}", "0.20 s per page"))
+        rows.append(("`make book` after one page changed", f"{stats['book_incremental_build_s']:.1f}", "", "", ""))
+        out.append(_table(rows))
+        weight = stats["page_weight"]
+        out.append(nodes.paragraph(text=(
+            f"Page weight (raw bytes of everything a page loads on open) over {weight['pages']} pages: "
+            f"median {weight['median_kb']} kB (budget 600 kB), 10th to 90th percentile {weight['p10_kb']}–{weight['p90_kb']} kB, "
+            f"largest {weight['max_kb']} kB ({weight['max_page']}; pages without an interactive figure: at most 1,000 kB)."
+        )))
+        rows = [("Page", "Performance", "Accessibility", "Best practices", "SEO", "FCP (s)", "LCP (s)", "TBT (ms)", "Elements")]
+        for page, r in stats["lighthouse"].items():
+            rows.append((page, *(str(r[c]) for c in ("performance", "accessibility", "best-practices", "seo")),
+                         f"{r['fcp_ms'] / 1e3:.1f}", f"{r['lcp_ms'] / 1e3:.1f}", str(r["tbt_ms"]), str(r["dom_elements"])))
+        out.append(nodes.paragraph(text=(
+            "Lighthouse (pinned in bench/lighthouse/package.json; mobile, simulated throttling; the site served "
+            "gzipped on 127.0.0.1; the median of three rounds; each round's scores are in reference/execution-stats.json):"
+        )))
+        out.append(_table(rows))
+        return out
+
+
+# --- build time -------------------------------------------------------------------------
+
+def cache_bibtex_plugins() -> None:
+    """pybtex looks its plugins up in the installed packages' entry points on every citation
+    it formats (about 450 lookups in this book, each reading every package's metadata: a
+    third of the build). The installed packages do not change during a build: remember them."""
+    import functools
+
+    import pybtex.plugin as plugin
+
+    if hasattr(plugin._load_entry_point, "cache_clear"):
+        return
+    lookup = plugin._load_entry_point = functools.lru_cache(maxsize=None)(plugin._load_entry_point)
+    register = plugin.register_plugin
+
+    @functools.wraps(register)
+    def register_plugin(*args, **kwargs):
+        lookup.cache_clear()
+        return register(*args, **kwargs)
+
+    plugin.register_plugin = register_plugin
+
+
+def cache_lexers_and_stems() -> None:
+    """Two more lookups the build repeats: Sphinx asks Pygments for a lexer by name for every
+    code block and output (1,250 here; names outside Pygments itself, such as IPython's
+    ``ipython3``, are looked up in every package's entry points each time), and the search
+    indexer stems every word of every page (52,000 words, a few thousand distinct).
+    Remember the lexer class per name and the stem per word; the results are the same."""
+    import sphinx.highlighting as highlighting
+    from sphinx.search import en
+
+    if not getattr(highlighting.get_lexer_by_name, "site_speed", False):
+        by_name = highlighting.get_lexer_by_name
+        classes: dict = {}
+
+        def get_lexer_by_name(alias, **options):
+            if alias in classes:
+                return classes[alias](**options)
+            lexer = by_name(alias, **options)
+            classes[alias] = type(lexer)
+            return lexer
+
+        get_lexer_by_name.site_speed = True
+        highlighting.get_lexer_by_name = get_lexer_by_name
+
+    if not getattr(en.SearchEnglish.stem, "site_speed", False):
+        stem_word = en.SearchEnglish.stem
+        stems: dict[str, str] = {}
+
+        def stem(self, word: str) -> str:
+            if word not in stems:
+                stems[word] = stem_word(self, word)
+            return stems[word]
+
+        stem.site_speed = True
+        en.SearchEnglish.stem = stem
+
+
+def started(app):
+    app.site_speed_started = time.time() - 2  # file systems with coarse timestamps
+
+
+def allow_parallel_build(app, config):
+    """sphinx-multitoc-numbering (loaded by jupyter-book, numbering off in this book) only
+    replaces how the main process numbers sections after reading, but it does not say so,
+    and Sphinx then reads every page in one process (and warns, which -W makes an error)."""
+    extension = app.extensions.get("sphinx_multitoc_numbering")
+    if extension is not None:
+        extension.parallel_read_safe = extension.parallel_read_safe or True
+        extension.parallel_write_safe = True
+
+
+def setup(app):
+    cache_bibtex_plugins()
+    cache_lexers_and_stems()
+    app.connect("builder-inited", started)
+    app.connect("config-inited", allow_parallel_build)
+    app.add_directive("site-speed-stats", SiteSpeedStats)
+    app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
+    app.connect("html-page-context", note_page)
+    # after book_extras' finish_html (priority 500), which copies scripts into _static/
+    app.connect("build-finished", finish, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
