@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
+# jupyter-book build with Sphinx's parallel jobs (BOOK_JOBS=1 for one process): mlskills/build_book.py
+JB_BUILD := $(PY) -m mlskills.build_book
 STAMP  := $(VENV)/.installed
 BUILD_FLAGS := -W -n --keep-going
 JOBS   ?= 2
@@ -90,11 +92,11 @@ book: setup web
 ifeq ($(SOLUTIONS),0)
 	rm -rf _build/html _build/.doctrees
 	$(PY) -m mlskills.site toc-without-solutions _build/toc-without-solutions.yml
-	BOOK_SOLUTIONS=0 $(JB) build . $(BUILD_FLAGS) --toc _build/toc-without-solutions.yml
+	BOOK_SOLUTIONS=0 $(JB_BUILD) . $(BUILD_FLAGS) --toc _build/toc-without-solutions.yml
 	touch _build/html/.without-solutions
 else
 	@if [ "$(FULL)" != 0 ] || [ -e _build/html/.without-solutions ]; then echo "full build"; rm -rf _build/html _build/.doctrees; fi
-	$(JB) build . $(BUILD_FLAGS)
+	$(JB_BUILD) . $(BUILD_FLAGS)
 endif
 	@echo "Built. Open _build/html/index.html, or run 'make serve'."
 

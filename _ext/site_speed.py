@@ -187,12 +187,13 @@ def subset_fonts(css: str, css_path: Path, cache: Path) -> str:
         key = hashlib.sha256(ttf.read_bytes() + json.dumps(points).encode()).hexdigest()[:16]
         cached = cache / f"{ttf.stem}-{key}.woff"
         if not cached.exists():
-            font = TTFont(ttf)
+            font = TTFont(ttf, recalcTimestamp=False)
             present = set(font.getBestCmap())
             options = subset.Options()
             options.flavor = "woff"
             options.layout_features = ["*"]
             options.notdef_outline = True
+            options.recalc_timestamp = False  # the same icons give the same bytes, build after build
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=[p for p in points if p in present] or [0x20])
             subsetter.subset(font)
@@ -224,10 +225,17 @@ def optimise_static(outdir: Path, cache: Path) -> dict[str, tuple[int, int]]:
                 text = pristine.read_text(encoding="utf-8")
             else:  # purged before, its source lost (the cache was removed): leave it as it is
                 continue
-            purged = purge_css(text, used)
-            if "fontawesome" in purged:
-                purged = subset_fonts(purged, css_path, cache / "fonts")
-            result = MARKER + purged
+            key = hashlib.sha256(text.encode() + "\n".join(sorted(used)).encode()).hexdigest()[:20]
+            done = cache / "purged" / f"{key}.css"
+            if done.exists():  # the same style sheet and the same classes: the same result
+                result = done.read_text(encoding="utf-8")
+            else:
+                purged = purge_css(text, used)
+                if "fontawesome" in purged:
+                    purged = subset_fonts(purged, css_path, cache / "fonts")
+                result = MARKER + purged
+                done.parent.mkdir(parents=True, exist_ok=True)
+                done.write_text(result, encoding="utf-8")
             if css_path.read_text(encoding="utf-8") != result:
                 css_path.write_text(result, encoding="utf-8")
             sizes[css_path.name] = (len(text.encode()), len(result.encode()))
@@ -418,14 +426,20 @@ def started(app):
     app.site_speed_started = time.time() - 2  # file systems with coarse timestamps
 
 
+#: Extensions jupyter-book loads that are safe to run in parallel but do not say so (Sphinx
+#: then reads every page in one process, and warns, which -W makes an error).
+#: sphinx-multitoc-numbering only changes how the main process numbers sections after reading
+#: (and numbering is off in this book); sphinx-jupyterbook-latex's transforms touch only the
+#: document they are given, and its post-transforms act for the LaTeX builder only.
+PARALLEL_SAFE = {"sphinx_multitoc_numbering", "sphinx_jupyterbook_latex"}
+
+
 def allow_parallel_build(app, config):
-    """sphinx-multitoc-numbering (loaded by jupyter-book, numbering off in this book) only
-    replaces how the main process numbers sections after reading, but it does not say so,
-    and Sphinx then reads every page in one process (and warns, which -W makes an error)."""
-    extension = app.extensions.get("sphinx_multitoc_numbering")
-    if extension is not None:
-        extension.parallel_read_safe = extension.parallel_read_safe or True
-        extension.parallel_write_safe = True
+    for name in PARALLEL_SAFE:
+        extension = app.extensions.get(name)
+        if extension is not None:
+            extension.parallel_read_safe = True
+            extension.parallel_write_safe = True
 
 
 def setup(app):

@@ -41,9 +41,9 @@ def all_notebooks() -> list[Path]:
 
 
 def _build(out: str, *extra: str) -> float:
-    jb = Path(sys.executable).with_name("jupyter-book")
+    """Build as `make book` does (mlskills.build_book: jupyter-book build with parallel jobs)."""
     start = time.perf_counter()
-    subprocess.run([str(jb), "build", str(ROOT), "--path-output", out, "-W", "-n", "--keep-going", "-q", *extra], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "mlskills.build_book", str(ROOT), "--path-output", out, "-W", "-n", "--keep-going", "-q", *extra], check=True, capture_output=True)
     return time.perf_counter() - start
 
 
