@@ -458,4 +458,14 @@ def test_an_error_message_of_two_hundred_characters_is_shown_whole_and_empty_quo
 def test_a_multi_line_repr_stays_on_one_line():
     import numpy as np
 
-    assert "\n" not in short(np.zeros((3, 3)))
+    assert short(np.zeros((2, 2))) == "array([[0., 0.],        [0., 0.]])"
+    assert short(np.random.default_rng(0)) == "Generator(PCG64)", "the address is dropped, nothing put in its place"
+
+
+def test_a_new_budget_has_no_deadline_so_its_first_check_is_timed():
+    from mlskills.checks import _Budget
+
+    budget = _Budget()
+    assert (budget.deadline, budget.override) == (None, None)
+    with pytest.raises(OutOfTime):
+        budget.run(0.05, lambda: time.sleep(5))

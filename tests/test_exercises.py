@@ -237,3 +237,9 @@ def test_the_generate_command_reports_an_unbalanced_marker_in_one_line(cli_on, c
     nbformat.write(broken, cli_on / "solutions" / "99-x.ipynb")
     assert exercises.main([]) == 1
     assert capsys.readouterr().out == "✗ solutions/99-x.ipynb cell 1: '### BEGIN SOLUTION' is never closed; add '### END SOLUTION' after the answer.\n"
+
+
+def test_without_a_location_a_marker_message_starts_with_the_line():
+    with pytest.raises(MarkerError) as error:
+        strip_solution("### END SOLUTION")
+    assert str(error.value).lstrip().startswith("line 1: '### END SOLUTION' without a matching")

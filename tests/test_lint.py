@@ -326,11 +326,13 @@ def test_each_rule_names_the_cell_the_problem_and_the_fix(book, case):
         lambda nb: nb.cells.insert(4, new_markdown_cell("One sentence before the imports.")),
         set_source(6, "TODO_COUNT = 1  # a name, not a placeholder\nprint('toDo')"),
         set_source(5, "## First topic\n\n```python\n# a comment in a fenced block is not a heading\n```\n\n~~~\n#### nor this\n~~~"),
+        lambda nb: setattr(nb.cells[0], "source", "\n" + nb.cells[0].source),
+        set_source(5, "## First topic\n\n1. Run this:\n   ```bash\n# a shell comment, not a heading\n   ```"),
     ],
     ids=[
         "reason of eight characters", "six objectives", "eight takeaways", "twenty-word why", "time in hours",
         "text output at the cap", "image at the cap", "five-word alt", "setup code one cell down",
-        "TODO as a name", "headings in code fences",
+        "TODO as a name", "headings in code fences", "blank line before the title", "indented fence",
     ],
 )
 def test_what_the_rules_allow_passes(book, how):
@@ -391,12 +393,24 @@ SOLUTIONS_EXACT = {
         "solutions/99-x.ipynb: no ★★★ exercise. Fix: add one design/judgement exercise marked ★★★",
     ),
     "three exercises": (
-        lambda nb: renumber(del_cells(nb, 1, 4)),
+        lambda nb: (renumber(del_cells(nb, 1, 4)), nb.cells.insert(2, new_markdown_cell("### A hint ★ (not an exercise)"))),
         "solutions/99-x.ipynb: 3 exercises with a difficulty. Fix: write at least four, each as '## Exercise N ★… — title' (★ recall, ★★ apply, ★★★ design)",
     ),
     "check fails": (
-        lambda nb: setattr(nb.cells[3], "outputs", [new_output("stream", name="stdout", text="✗ f1(0) should be 1, got None\n")]),
-        "solutions/99-x.ipynb, cell 3: check_f1 does not show ✓ for the solution (stored: '✗ f1(0) should be 1, got None'). Fix: fix the solution or the check, then re-execute",
+        lambda nb: setattr(nb.cells[3], "outputs", [new_output("stream", name="stdout", text="✗ f1(0) should be 1, got None" + "!" * 60 + "\n")]),
+        "solutions/99-x.ipynb, cell 3: check_f1 does not show ✓ for the solution (stored: '✗ f1(0) should be 1, got None" + "!" * 51 + "'). Fix: fix the solution or the check, then re-execute",
+    ),
+    "no check cell after imports": (
+        lambda nb: (setattr(nb.cells[2], "source", "import math\n\n" + nb.cells[2].source), setattr(nb.cells[3], "source", "print(f1())")),
+        "solutions/99-x.ipynb, cell 2: exercise function 'f1' has no check cell. Fix: add a code cell `check_f1(f1)` after it, with the check in mlskills/checks/",
+    ),
+    "mentioned after an exercise": (
+        lambda nb: nb.cells.insert(4, new_markdown_cell("The solution above is one of many.")),
+        "solutions/99-x.ipynb, cell 4: 'solution' in a cell that reaches the exercise notebook (and the site of a fork built with SOLUTIONS=0, which publishes no solutions). Fix: tag the cell `solution-only`, or rephrase it: the exercise notebook already says where the worked solutions are",
+    ),
+    "stderr in a solution": (
+        lambda nb: nb.cells[2].outputs.append(new_output("stream", name="stderr", text="DeprecationWarning\n")),
+        "solutions/99-x.ipynb, cell 2: stderr in the stored output ('DeprecationWarning'). Fix: fix the cause (a deprecated API, a pandas 3 idiom, a missing seed) rather than hiding the warning; then re-execute",
     ),
     "no check cell": (
         lambda nb: setattr(nb.cells[3], "source", "print(f1())"),
@@ -532,3 +546,84 @@ def test_each_command_line_reads_its_arguments_from_sys_argv(module, tmp_path, m
         monkeypatch.setattr("sys.argv", ["python -m mlskills.data", "manifest"])
         assert tool.main() == 0
         assert capsys.readouterr().out == f"wrote {tmp_path / 'MANIFEST.sha256'}\n"
+
+
+def test_objectives_listed_in_the_cell_after_their_heading_are_counted(book):
+    nb = good_chapter()
+    nb.cells[1].source = "## Learning objectives"
+    nb.cells.insert(2, new_markdown_cell("- Measure one thing.\n- Build another.\n- Choose a third."))
+    assert problems_of(nb, book) == []
+
+
+def test_a_chapter_drafted_in_one_markdown_cell_gets_every_section_rule(book):
+    nb = new_notebook(metadata=KERNEL)
+    nb.cells = [new_markdown_cell(
+        "# A chapter\n\n" + " ".join(["word"] * 20) + "\n\n## Learning objectives\n\n1. One.\n\n## Prerequisites and time\n\nNone."
+        "\n\n## Setup\n\n## Topic one\n\n## Topic two\n\n## Key takeaways\n\n- one\n\n## Exercises\n\nLater.\n\n## Further reading\n\nNone."
+    )]
+    problems = problems_of(nb, book)
+    for expected in ["1 learning objectives", "no prerequisites table", "no time estimate", "the Setup section has no code cell",
+                     "1 key takeaways", "does not link the exercise notebook", "Further reading cites nothing"]:
+        assert [p for p in problems if p.startswith("chapters/99-x.ipynb, cell 0: ") and expected in p], (expected, problems)
+
+
+def test_an_empty_or_code_first_notebook_is_reported_not_a_crash(book):
+    empty = new_notebook()
+    problems = problems_of(empty, book)
+    assert problems[:2] == [
+        "chapters/99-x.ipynb, cell 0: the notebook does not start with a markdown cell holding its '# Title'. Fix: make the first cell markdown and begin it with '# <chapter title>'",
+        "chapters/99-x.ipynb: kernelspec is not 'python3'. Fix: run `make execute NB=<this notebook>` to execute and normalise it",
+    ]
+    nb = good_chapter()
+    nb.cells.insert(0, new_code_cell("import numpy as np", execution_count=None))
+    assert not [p for p in problems_of(nb, book) if "why-it-matters" in p]
+
+
+def test_a_short_why_paragraph_is_reported_even_when_code_follows_the_title(book):
+    nb = new_notebook(metadata=KERNEL)
+    nb.cells = [new_markdown_cell("# A chapter\n\nToo short."), new_code_cell("x = 1", execution_count=1)]
+    assert "chapters/99-x.ipynb, cell 0: no why-it-matters paragraph under the title. Fix: write one short paragraph (20+ words) on why this matters on the job, in the title cell" in problems_of(nb, book)
+
+
+def test_code_above_the_setup_heading_is_not_its_setup_code(book):
+    nb = good_chapter()
+    nb.cells.insert(3, new_code_cell("import numpy as np", execution_count=1))
+    nb.cells[5] = new_markdown_cell("Imports come below.")
+    nb.cells.insert(6, new_markdown_cell("Really."))
+    assert "chapters/99-x.ipynb, cell 4: the Setup section has no code cell right after it. Fix: put the imports and seeds in a code cell under '## Setup'" in problems_of(nb, book)
+
+
+def test_a_first_heading_below_h2_is_a_jump(book):
+    nb = good_chapter()
+    nb.cells[0].source = "### A chapter"
+    assert "chapters/99-x.ipynb, cell 0: heading 'A chapter' jumps from H1 to H3. Fix: use ## for it, or add the missing level above" in problems_of(nb, book)
+
+
+def test_an_empty_code_cell_or_a_raw_cell_does_not_hide_the_cells_after_it(book):
+    nb = good_chapter()
+    nb.cells.insert(5, new_code_cell("", execution_count=2))
+    nb.cells.insert(5, nbformat.v4.new_raw_cell("raw text"))
+    nb.cells[8].execution_count = 3
+    nb.cells[8].outputs.append(new_output("stream", name="stderr", text="warning\n"))
+    problems = problems_of(nb, book)
+    assert {p.split(":")[0] for p in problems} == {"chapters/99-x.ipynb, cell 6", "chapters/99-x.ipynb, cell 8"}
+    assert "chapters/99-x.ipynb, cell 8: stderr in the stored output ('warning')" in [p.split(". Fix")[0] for p in problems]
+
+
+def test_a_notebook_without_a_kernelspec_is_told_to_re_execute(book):
+    nb = good_chapter()
+    del nb.metadata["kernelspec"]
+    assert problems_of(nb, book) == ["chapters/99-x.ipynb: kernelspec is not 'python3'. Fix: run `make execute NB=<this notebook>` to execute and normalise it"]
+
+
+def test_lint_path_lints_a_chapter_against_its_own_book_and_names_solutions_problems(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "solutions").mkdir()
+    nbformat.write(good_chapter(), tmp_path / "chapters" / "99-x.ipynb")
+    nbformat.write(good_solutions(), tmp_path / "solutions" / "99-x.ipynb")
+    assert lint.lint_path(tmp_path / "chapters" / "99-x.ipynb", root=tmp_path) == []
+    broken = good_solutions()
+    broken.cells[0].source = "# X"
+    nbformat.write(broken, tmp_path / "solutions" / "99-x.ipynb")
+    [problem] = lint.lint_path(tmp_path / "solutions" / "99-x.ipynb", root=tmp_path)
+    assert str(problem).startswith("solutions/99-x.ipynb, cell 0: the title does not start with '# Solutions:'")

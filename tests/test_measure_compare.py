@@ -133,7 +133,7 @@ def test_a_stated_thread_count_that_torch_does_not_use_is_rejected():
 
 @pytest.mark.parametrize("bad", [dict(trials=1), dict(repeats=0), dict(warmup=-1)])
 def test_a_comparison_without_a_spread_is_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^need trials >= 2"):
         measure.compare({"m": lambda: None}, threads=1, **{"trials": 3, **bad})
 
 
@@ -228,10 +228,10 @@ def test_the_table_has_one_row_per_candidate_in_ms_and_rows_per_second():
 
 
 def test_ranges_that_touch_are_a_tie_and_the_faster_is_named_first():
-    clock = measure.FakeClock()
-    a = iter([0.001, 0.002])
-    b = iter([0.002, 0.003])
-    c = iter([0.005, 0.006])
+    clock = measure.FakeClock()  # durations exact in binary, so that the ranges touch exactly
+    a = iter([0.125, 0.25])
+    b = iter([0.25, 0.375])
+    c = iter([0.625, 0.75])
     with pinned(1):
         result = measure.compare(
             {"a": fake(clock, lambda: next(a)), "b": fake(clock, lambda: next(b)), "c": fake(clock, lambda: next(c))},
@@ -239,8 +239,18 @@ def test_ranges_that_touch_are_a_tie_and_the_faster_is_named_first():
         )
     assert result.tie("a", "b") and result.tie("b", "a"), "a shared end point is an overlap"
     assert not result.tie("b", "c") and not result.tie("c", "b")
-    assert result.ratio("c", "a") == pytest.approx(5.5 / 1.5)
+    assert result.ratio("c", "a") == pytest.approx(687.5 / 187.5)
     assert result.verdict("a", "c") == result.verdict("c", "a") == "a is 3.67× faster than c (ranges do not overlap)"
+    assert (result["a"].name, result["c"].name) == ("a", "c")
+
+
+def test_the_verdict_names_the_faster_whatever_the_names():
+    clock = measure.FakeClock()
+    with pinned(1):
+        result = measure.compare(
+            {"careful": fake(clock, 0.004), "quick": fake(clock, 0.001)}, threads=1, trials=2, repeats=1, warmup=0, clock=clock,
+        )
+    assert result.verdict("careful", "quick") == "quick is 4.00× faster than careful (ranges do not overlap)"
 
 
 def test_the_stated_thread_count_must_be_a_positive_int():
@@ -390,6 +400,25 @@ def test_the_fake_clock_starts_where_told_and_may_stand_still():
     assert str(error.value) == "a clock cannot go backwards (advance(-0.5))"
 
 
+def test_the_usable_cores_are_those_the_process_may_run_on(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)  # e.g. taskset -c 0
+    assert measure.environment()["cores usable"] == 1
+
+
+def test_a_raspberry_pi_without_a_hardware_line_is_named_by_its_model(monkeypatch):
+    monkeypatch.setattr(measure, "Path", cpuinfo("processor\t: 0\nFeatures\t: fp asimd\nModel\t\t: Raspberry Pi 5\n"))
+    assert measure.environment()["cpu"] == "Raspberry Pi 5"
+
+
+def test_an_older_torch_without_kernel_names_still_gets_a_record(monkeypatch):
+    old_torch = types.SimpleNamespace(get_num_threads=lambda: 1, backends=types.SimpleNamespace(), __version__="1.13.1")
+    monkeypatch.setitem(sys.modules, "torch", old_torch)
+    monkeypatch.setitem(sys.modules, "pandas", types.SimpleNamespace(__version__="3.0.0"))
+    record = measure.environment()
+    assert (record["torch threads"], record["torch"], record["pandas"]) == (1, "1.13.1", "3.0.0")
+    assert "torch kernels" not in record
+
+
 def test_without_sched_getaffinity_every_logical_core_counts_as_usable(monkeypatch):
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # macOS, Windows
     record = measure.environment()
@@ -424,3 +453,5 @@ def test_accuracy_names_the_shape_it_got_and_the_rows_it_expected():
         measure.accuracy(lambda X: np.zeros((3, 2, 1)), np.zeros((4, 2)), [0, 1, 1, 0])
     assert str(error.value) == "predict returned (3, 2, 1) for 4 rows; expected labels or scores per row"
     assert measure.accuracy(lambda X: np.array([1, 1, 1, 0]), np.zeros((4, 2)), [0, 1, 1, 0]) == 0.75
+    X = np.array([[0.0], [1.0], [1.0], [0.0]])
+    assert measure.accuracy(lambda X: (X[:, 0] > 0.5).astype(int), X, [0, 1, 1, 1]) == 0.75, "predict sees the rows"
