@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from mlskills.checks import Fail, NotAttempted, OutOfTime, call, check, counted, short
+from mlskills.checks import Fail, NotAttempted, OutOfTime, call, call_on, check, counted, short
 
 # ---------------------------------------------------------------- Exercise 1: safe_accuracy
 
@@ -214,7 +214,9 @@ def _run_learner_test(test_fn, implementation, label: str) -> _LearnerTest:
     return _LearnerTest(None, returned, printed.getvalue(), "")
 
 
-@check(budget_s=30)  # runs the learner's test on several scalers, which fit models; slow on a busy laptop
+@check(
+    budget_s=30
+)  # runs the learner's test on several scalers, which fit models; slow on a busy laptop
 def check_test_scaling_uses_train_statistics_only(test_fn):
     if not callable(test_fn):
         raise Fail(f"expected a test function, got {type(test_fn).__name__} {short(test_fn)}")
@@ -499,3 +501,402 @@ def check_first_bad_commit(fn):
                 f"{_budget(n) - 1} (halve the range each time)"
             )
     return "first_bad_commit finds the first bad commit at both edges and in the middle, within ceil(log2 n) + 1 calls of is_good"
+
+
+# ------------------------------------------------- Exercise 6: refactor until ruff is quiet
+
+#: The ruff rules of the chapter's project (its pyproject.toml), for the learner's module.
+CHAPTER_RUFF_CONFIG = """\
+[tool.ruff]
+line-length = 100
+
+[tool.ruff.lint]
+select = ["E", "W", "F", "B", "I", "UP", "PL", "ERA", "ANN", "D103"]
+"""
+
+#: The module the learner cleans up: it works, and ruff has a dozen complaints about it.
+MESSY_RISK_BAND = """\
+import os, sys
+import numpy as np
+
+def risk_band(probability, history=[]):
+    global LAST_BAND
+    try:
+        if probability >= 0.7: band = "high"
+        elif probability >= 0.3: band = "medium"
+        else: band = "low"
+    except:
+        band = "unknown"
+    history.append(band)
+    LAST_BAND = band
+    return band
+"""
+
+_RISK_INPUTS = [0, 0.0, 0.1, 0.2999, 0.3, 0.5, 0.6999, 0.7, 0.95, 1, 1.5, -0.1]
+_RISK_ODD_INPUTS = [None, float("nan"), "0.9", [0.8]]
+
+
+def _module_from_source(source: str, name: str):
+    """Execute ``source`` as a fresh module (the learner's code; nothing is written to sys.modules)."""
+    import types
+
+    module = types.ModuleType(name)
+    exec(compile(source, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - running the answer is the check
+    return module
+
+
+def _ruff_findings(source: str) -> list[str]:
+    """ruff's findings on ``source`` with the chapter's rules, one line each (path-free)."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "pyproject.toml").write_text(CHAPTER_RUFF_CONFIG, encoding="utf-8")
+        Path(tmp, "risk.py").write_text(source, encoding="utf-8")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                "check",
+                "--no-cache",
+                "--output-format",
+                "concise",
+                "risk.py",
+            ],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"NO_COLOR": "1", "PATH": "", "LC_ALL": "C"},
+        )
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"ruff did not run: {done.stderr.strip() or done.stdout.strip()}")
+    return [line for line in done.stdout.splitlines() if line.startswith("risk.py:")]
+
+
+def _band_or_error(fn, value):
+    try:
+        return fn(value)
+    except Exception as exc:  # noqa: BLE001 - an exception is an outcome to compare
+        return f"raises {type(exc).__name__}"
+
+
+@check(budget_s=20)  # runs ruff in a subprocess; slow on a busy laptop
+def check_cleaned_risk_band(fn):
+    source = call(fn)
+    if not isinstance(source, str):
+        raise Fail(
+            f"cleaned_risk_band() should return the module's source code as a str, got {short(source)}"
+        )
+    if "noqa" in source.lower():
+        raise Fail(
+            "the source contains 'noqa': that silences ruff instead of fixing the code; remove every "
+            "noqa comment and change the code until ruff has nothing to say"
+        )
+    try:
+        compile(source, "risk.py", "exec")
+    except SyntaxError as exc:
+        raise Fail(f"the source is not valid Python: {exc.msg} on line {exc.lineno}") from exc
+    findings = _ruff_findings(source)
+    if findings:
+        first = findings[0].split(":", 3)[-1].strip()
+        raise Fail(
+            f"ruff still reports {len(findings)} finding(s) with the chapter's rules, the first: "
+            f"line {findings[0].split(':')[1]}: {first}"
+        )
+    try:
+        module = _module_from_source(source, "cleaned_risk")
+    except Exception as exc:  # noqa: BLE001 - a module that fails to import is a hint, not a crash
+        raise Fail(f"importing your module raised {type(exc).__name__}: {exc}") from exc
+    if not callable(getattr(module, "risk_band", None)):
+        raise Fail(
+            "your module should still define risk_band(probability): callers import it by that name"
+        )
+    original = _module_from_source(MESSY_RISK_BAND, "messy_risk").risk_band
+    for value in [*_RISK_INPUTS, *_RISK_ODD_INPUTS]:
+        want = _band_or_error(original, value)
+        got = _band_or_error(module.risk_band, value)
+        if got != want:
+            raise Fail(
+                f"risk_band({short(value)}) returned {short(want)} before the refactoring and {short(got)} "
+                "after: a refactoring keeps the behaviour exactly, odd cases included (fix bugs in a "
+                "separate change)"
+            )
+    return (
+        f"ruff reports nothing with the chapter's rules (no noqa), and risk_band behaves exactly as before on "
+        f"{len(_RISK_INPUTS) + len(_RISK_ODD_INPUTS)} inputs, boundaries, None, NaN and text included"
+    )
+
+
+# ------------------------------------------------ Exercise 7: resolve a real merge conflict
+
+_BASE_REQUIREMENTS = [
+    ("joblib", "1.4.2"),
+    ("numpy", "2.1.0"),
+    ("pandas", "2.2.3"),
+    ("scikit-learn", "1.5.2"),
+]
+
+#: (what happens, base, ours (main), theirs (the branch), conflict style)
+_CONFLICT_SCENARIOS = [
+    (
+        "both sides bump numpy, the branch adds matplotlib and pytest",
+        _BASE_REQUIREMENTS,
+        [("joblib", "1.4.2"), ("numpy", "2.1.3"), ("pandas", "2.2.3"), ("scikit-learn", "1.5.2")],
+        [
+            ("joblib", "1.4.2"),
+            ("matplotlib", "3.9.2"),
+            ("numpy", "2.2.0"),
+            ("pandas", "2.2.3"),
+            ("pytest", "8.3.4"),
+            ("scikit-learn", "1.5.2"),
+        ],
+        "merge",
+    ),
+    (
+        "a minor version with two digits (2.10.1 against 2.9.4)",
+        [("numpy", "2.1.0"), ("pandas", "2.2.3"), ("scipy", "1.14.1")],
+        [("numpy", "2.10.1"), ("pandas", "2.2.3"), ("scipy", "1.15.0")],
+        [("numpy", "2.9.4"), ("pandas", "2.2.3"), ("scipy", "1.14.2")],
+        "merge",
+    ),
+    (
+        "two separate conflicts in one file",
+        [
+            ("aiohttp", "3.10.0"),
+            ("attrs", "24.2.0"),
+            ("click", "8.1.7"),
+            ("mlflow", "2.17.0"),
+            ("numpy", "2.1.0"),
+            ("pandas", "2.2.3"),
+            ("pyyaml", "6.0.1"),
+            ("requests", "2.32.3"),
+            ("rich", "13.9.2"),
+            ("scipy", "1.14.1"),
+        ],
+        [
+            ("aiohttp", "3.11.2"),
+            ("attrs", "24.2.0"),
+            ("click", "8.1.7"),
+            ("mlflow", "2.17.0"),
+            ("numpy", "2.1.0"),
+            ("pandas", "2.2.3"),
+            ("pyyaml", "6.0.1"),
+            ("requests", "2.32.3"),
+            ("rich", "13.9.4"),
+            ("scipy", "1.14.1"),
+        ],
+        [
+            ("aiohttp", "3.10.11"),
+            ("attrs", "24.2.0"),
+            ("click", "8.1.7"),
+            ("mlflow", "2.17.0"),
+            ("numpy", "2.1.0"),
+            ("pandas", "2.2.3"),
+            ("pyyaml", "6.0.1"),
+            ("requests", "2.32.3"),
+            ("rich", "13.9.3"),
+            ("rich-click", "1.8.4"),
+            ("scipy", "1.14.1"),
+        ],
+        "merge",
+    ),
+    (
+        "diff3 markers (the base version between ||||||| and =======); both sides dropped six",
+        [("numpy", "2.1.0"), ("six", "1.16.0"), ("torch", "2.4.1")],
+        [("numpy", "2.1.2"), ("torch", "2.4.1")],
+        [("numpy", "2.1.1"), ("torch", "2.5.0")],
+        "diff3",
+    ),
+]
+
+
+def _requirements_text(pins) -> str:
+    return "".join(f"{name}=={version}\n" for name, version in pins)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def expected_resolution(ours, theirs) -> str:
+    """The reference: every package of both sides, the higher version of each, sorted."""
+    best: dict[str, str] = {}
+    for name, version in [*ours, *theirs]:
+        if name not in best or _version_key(version) > _version_key(best[name]):
+            best[name] = version
+    return _requirements_text(sorted(best.items()))
+
+
+class _Repo:
+    """A throwaway Git repository with a local identity and no global or system config."""
+
+    def __init__(self, folder) -> None:
+        from pathlib import Path
+
+        self.path = Path(folder)
+        empty = self.path / "empty.gitconfig"
+        empty.write_text("", encoding="utf-8")
+        self.env = {
+            "GIT_CONFIG_GLOBAL": str(empty),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(self.path),
+            "GIT_TERMINAL_PROMPT": "0",
+            "LC_ALL": "C",
+            "PATH": __import__("os").environ.get("PATH", ""),
+            "GIT_AUTHOR_DATE": "2025-03-20T09:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2025-03-20T09:00:00+00:00",
+        }
+        self.work = self.path / "project"
+        self.work.mkdir()
+        self.git("-c", "init.defaultBranch=main", "init", "--quiet", "--template=")
+        for key, value in [
+            ("user.name", "Check Bot"),
+            ("user.email", "check@example.com"),
+            ("commit.gpgsign", "false"),
+            ("core.hooksPath", str(self.path / "no-hooks")),
+            ("core.autocrlf", "false"),
+        ]:
+            self.git("config", "--local", key, value)
+
+    def git(self, *args, ok=(0,)):
+        import subprocess
+
+        done = subprocess.run(
+            ["git", *args], cwd=self.work, env=self.env, capture_output=True, text=True, check=False
+        )
+        if done.returncode not in ok:
+            raise RuntimeError(
+                f"git {' '.join(args)} exited with {done.returncode}: {done.stderr.strip()}"
+            )
+        return done
+
+    def write(self, text: str) -> None:
+        (self.work / "requirements.txt").write_text(text, encoding="utf-8", newline="\n")
+
+    def read(self) -> str:
+        return (self.work / "requirements.txt").read_text(encoding="utf-8")
+
+
+def _conflict(repo: _Repo, base, ours, theirs, style: str) -> str:
+    """Commit base, change it on a branch and on main, merge: return the conflicted file."""
+    repo.write(_requirements_text(base))
+    repo.git("add", "requirements.txt")
+    repo.git("commit", "--quiet", "-m", "Pin the requirements")
+    repo.git("switch", "--quiet", "-c", "upgrade")
+    repo.write(_requirements_text(theirs))
+    repo.git("commit", "--quiet", "-am", "Upgrade on the branch")
+    repo.git("switch", "--quiet", "main")
+    repo.write(_requirements_text(ours))
+    repo.git("commit", "--quiet", "-am", "Upgrade on main")
+    merge = repo.git("-c", f"merge.conflictStyle={style}", "merge", "upgrade", ok=(0, 1))
+    if merge.returncode != 1:
+        raise RuntimeError("the scenario did not produce a conflict")
+    return repo.read()
+
+
+def conflicted_requirements_example() -> str:
+    """The conflicted requirements.txt of the exercise's first scenario, made by a real merge."""
+    import tempfile
+
+    label, base, ours, theirs, style = _CONFLICT_SCENARIOS[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        return _conflict(_Repo(tmp), base, ours, theirs, style)
+
+
+def _outside_blocks(conflicted: str) -> str:
+    """The lines of a conflicted file that are outside every conflict block."""
+    kept, inside = [], False
+    for line in conflicted.splitlines():
+        if line.startswith("<<<<<<<"):
+            inside = True
+        elif line.startswith(">>>>>>>"):
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _resolution_hint(got: str, want: str, ours, theirs, label: str, conflicted: str) -> str:
+    if got.replace("\r\n", "\n") == want:
+        return f"{label}: use '\\n' line endings, as the rest of the repository does"
+    if got.rstrip("\n") == want.rstrip("\n"):
+        return f"{label}: end the file with exactly one newline, as Git and pip expect"
+    got_lines = got.splitlines()
+    want_lines = want.splitlines()
+    if got_lines and sorted(got_lines) == want_lines and got_lines != want_lines:
+        return (
+            f"{label}: the right lines in the wrong order; the file lists packages sorted by name"
+        )
+    names = [line.split("==")[0] for line in got_lines if "==" in line]
+    if len(names) != len(set(names)):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        return f"{label}: {short(twice)} appear more than once; keep one pin per package"
+    if got_lines == _requirements_text(sorted(ours)).splitlines():
+        return f"{label}: that is main's side only; the branch's changes are lost"
+    if got_lines == _requirements_text(sorted(theirs)).splitlines():
+        return f"{label}: that is the branch's side only; main's changes are lost"
+    want_pins = dict(line.split("==") for line in want_lines)
+    got_pins = dict(line.split("==", 1) for line in got_lines if "==" in line)
+    missing = sorted(set(want_pins) - set(got_pins))
+    if missing:
+        outside = [n for n in missing if f"\n{n}==" in "\n" + _outside_blocks(conflicted)]
+        why = (
+            "lines outside the conflict blocks are part of the file too"
+            if outside
+            else "every package that either side pins belongs in the file"
+        )
+        return f"{label}: packages missing from your file: {short(missing)}; {why}"
+    extra = sorted(set(got_pins) - set(want_pins))
+    if extra:
+        return (
+            f"{label}: {short(extra)} should not be in the file; neither main nor the branch has it "
+            "(what do the lines between ||||||| and ======= show?)"
+        )
+    for name, version in want_pins.items():
+        if got_pins[name] != version:
+            return (
+                f"{label}: {name} should be pinned to the higher of the two versions, {version}, got "
+                f"{got_pins[name]} (compare versions as numbers, part by part, not as text)"
+            )
+    return f"{label}: expected {short(want)}, got {short(got)}"
+
+
+@check(budget_s=30)  # dozens of real git commands; slow on a busy laptop
+def check_resolve_requirements(fn):
+    import tempfile
+
+    for label, base, ours, theirs, style in _CONFLICT_SCENARIOS:
+        with tempfile.TemporaryDirectory() as tmp:
+            repo = _Repo(tmp)
+            conflicted = _conflict(repo, base, ours, theirs, style)
+            got = call_on(fn, f"the conflicted requirements.txt ({label})", conflicted)
+            if not isinstance(got, str):
+                raise Fail(f"{label}: return the resolved file as one str, got {short(got)}")
+            repo.write(got)
+            repo.git("add", "requirements.txt")
+            check_output = repo.git("diff", "--cached", "--check", ok=(0, 2)).stdout
+            marker_lines = [
+                line
+                for line in got.splitlines()
+                if line.startswith(("<<<<<<<", "=======", ">>>>>>>", "|||||||"))
+            ]
+            if marker_lines or "conflict marker" in check_output:
+                raise Fail(
+                    f"{label}: conflict markers are left in the file (git diff --check refuses it); "
+                    "a resolved file has none"
+                )
+            want = expected_resolution(ours, theirs)
+            if got != want:
+                raise Fail(_resolution_hint(got, want, ours, theirs, label, conflicted))
+            repo.git("commit", "--quiet", "--no-edit")
+            parents = repo.git("rev-list", "--parents", "-n", "1", "HEAD").stdout.split()[1:]
+            if len(parents) != 2:  # pragma: no cover - git itself would have to misbehave
+                raise Fail(f"{label}: the merge commit should have two parents, got {len(parents)}")
+    return (
+        f"{len(_CONFLICT_SCENARIOS)} real merge conflicts resolved and committed: both sides kept, the higher "
+        "version of each package (2.10 > 2.9), every conflict block, diff3 base lines ignored, sorted, no markers"
+    )

@@ -625,6 +625,401 @@ def bisect_recursive_on_slices(commits, is_good):
     return bisect_recursive_on_slices(commits[: middle + 1], is_good)
 
 
+# ------------------------------------------------- Exercise 6: refactor until ruff is quiet
+
+_CLEAN_RISK = """\
+HIGH_RISK = 0.7
+MEDIUM_RISK = 0.3
+
+
+def risk_band(probability: float) -> str:
+    \"\"\"Return the risk band of a churn probability.\"\"\"
+    try:
+        if probability >= HIGH_RISK:
+            return "high"
+        if probability >= MEDIUM_RISK:
+            return "medium"
+    except TypeError:
+        return "unknown"
+    return "low"
+"""
+
+
+def _risk(**replace):
+    source = _CLEAN_RISK
+    for old, new in replace.items():
+        source = source.replace(old.replace("_SP_", " ").replace("_NL_", "\n"), new)
+    return source
+
+
+def risk_unchanged():
+    """Returns the messy module as it is."""
+    from mlskills.checks.ch01 import MESSY_RISK_BAND
+
+    return MESSY_RISK_BAND
+
+
+def risk_magic_numbers_left():
+    """Cleans everything but compares with the literals 0.7 and 0.3 (PLR2004)."""
+    return _CLEAN_RISK.replace("probability >= HIGH_RISK", "probability >= 0.7").replace(
+        "probability >= MEDIUM_RISK", "probability >= 0.3"
+    )
+
+
+def risk_without_docstring():
+    """Drops the function's docstring (D103)."""
+    return _CLEAN_RISK.replace('    """Return the risk band of a churn probability."""\n', "")
+
+
+def risk_without_annotations():
+    """No type hints on the argument and the return value (ANN001, ANN201)."""
+    return _CLEAN_RISK.replace(
+        "def risk_band(probability: float) -> str:", "def risk_band(probability):"
+    )
+
+
+def risk_unused_import_left():
+    """Keeps `import numpy as np`, which nothing uses (F401)."""
+    return "import numpy as np\n\n" + _CLEAN_RISK
+
+
+def risk_mutable_default_left():
+    """Keeps the history=[] default argument (B006)."""
+    return _CLEAN_RISK.replace(
+        "def risk_band(probability: float) -> str:",
+        "def risk_band(probability: float, history: list = []) -> str:",
+    )
+
+
+def risk_global_left():
+    """Keeps the global LAST_BAND (PLW0603)."""
+    return _CLEAN_RISK.replace(
+        '    """Return the risk band of a churn probability."""\n',
+        '    """Return the risk band of a churn probability."""\n    global LAST_BAND\n    LAST_BAND = None\n',
+    )
+
+
+def risk_bare_except_left():
+    """Keeps the bare except (E722)."""
+    return _CLEAN_RISK.replace("    except TypeError:", "    except:")
+
+
+def risk_one_line_ifs():
+    """Keeps `if ...: return` on one line (E701)."""
+    return _CLEAN_RISK.replace('HIGH_RISK:\n            return "high"', 'HIGH_RISK: return "high"')
+
+
+def risk_silenced_per_line():
+    """Adds `# noqa` to the lines ruff complains about instead of fixing them."""
+    from mlskills.checks.ch01 import MESSY_RISK_BAND
+
+    return (
+        "\n".join(
+            line + "  # noqa" if line.strip() else line for line in MESSY_RISK_BAND.splitlines()
+        )
+        + "\n"
+    )
+
+
+def risk_silenced_file():
+    """Puts `# ruff: noqa` at the top of the file."""
+    from mlskills.checks.ch01 import MESSY_RISK_BAND
+
+    return "# ruff: noqa\n" + MESSY_RISK_BAND
+
+
+def risk_strict_thresholds():
+    """Uses > instead of >=: 0.7 becomes "medium" and 0.3 "low"."""
+    return _CLEAN_RISK.replace(">= HIGH_RISK", "> HIGH_RISK").replace(
+        ">= MEDIUM_RISK", "> MEDIUM_RISK"
+    )
+
+
+def risk_fixes_nan_during_refactoring():
+    """'Fixes' NaN to "unknown" in the same change: a behaviour change inside a refactoring."""
+    return "import math\n\n" + _CLEAN_RISK.replace(
+        "    try:\n",
+        '    if isinstance(probability, float) and math.isnan(probability):\n        return "unknown"\n    try:\n',
+    )
+
+
+def risk_without_try():
+    """Drops the try/except altogether: None and text now raise TypeError."""
+    return _CLEAN_RISK.replace(
+        """    try:
+        if probability >= HIGH_RISK:
+            return "high"
+        if probability >= MEDIUM_RISK:
+            return "medium"
+    except TypeError:
+        return "unknown"
+""",
+        """    if probability >= HIGH_RISK:
+        return "high"
+    if probability >= MEDIUM_RISK:
+        return "medium"
+""",
+    )
+
+
+def risk_catches_value_error():
+    """except ValueError: the comparison of None with a number raises TypeError, which escapes."""
+    return _CLEAN_RISK.replace("except TypeError", "except ValueError")
+
+
+def risk_none_only():
+    """Checks `probability is None` instead of catching the error: text now raises."""
+    return _CLEAN_RISK.replace(
+        """    try:
+        if probability >= HIGH_RISK:
+            return "high"
+        if probability >= MEDIUM_RISK:
+            return "medium"
+    except TypeError:
+        return "unknown"
+""",
+        """    if probability is None:
+        return "unknown"
+    if probability >= HIGH_RISK:
+        return "high"
+    if probability >= MEDIUM_RISK:
+        return "medium"
+""",
+    )
+
+
+def risk_renamed():
+    """Renames the function to get_risk_band: every caller breaks."""
+    return _CLEAN_RISK.replace("def risk_band(", "def get_risk_band(")
+
+
+def risk_returns_function():
+    """Returns the cleaned function itself instead of its source code."""
+    namespace = {}
+    exec(_CLEAN_RISK, namespace)  # noqa: S102 - building a wrong answer
+    return namespace["risk_band"]
+
+
+def risk_broken_indentation():
+    """A copy-paste that lost the indentation of one line: not valid Python."""
+    return _CLEAN_RISK.replace('            return "medium"', 'return "medium"')
+
+
+@never_returns
+def risk_loops_on_text():
+    """Retries float() on text in a loop that never changes the value."""
+    return _CLEAN_RISK.replace(
+        "    try:\n",
+        "    while isinstance(probability, str):\n        float(probability.strip() or 0)\n    try:\n",
+    )
+
+
+def risk_band_lookup_table():
+    """Thresholds in a tuple of (band, lower bound), walked in order."""
+    return '''\
+"""Risk bands for churn probabilities."""
+
+BANDS = (("high", 0.7), ("medium", 0.3))
+
+
+def risk_band(probability: float) -> str:
+    """The first band whose lower bound the probability reaches; "unknown" if not comparable."""
+    try:
+        for band, lower in BANDS:
+            if probability >= lower:
+                return band
+    except TypeError:
+        return "unknown"
+    return "low"
+'''
+
+
+def risk_band_isinstance():
+    """Checks the type first instead of catching the error, with a module constant per band."""
+    return '''\
+"""Risk bands."""
+
+from numbers import Real
+
+CALL_THIS_WEEK = 0.7
+NEXT_CAMPAIGN = 0.3
+
+
+def risk_band(probability: object) -> str:
+    """Band of a churn probability; anything that is not a real number is "unknown"."""
+    if not isinstance(probability, Real):
+        return "unknown"
+    if probability >= CALL_THIS_WEEK:
+        return "high"
+    return "medium" if probability >= NEXT_CAMPAIGN else "low"
+'''
+
+
+# ------------------------------------------------ Exercise 7: resolve a real merge conflict
+
+
+def _pins(text, *, base=False, side="both"):
+    """(name, version) lines of a conflicted file; options select what a wrong answer reads."""
+    pins, where = [], "outside"
+    for line in text.splitlines():
+        if line.startswith("<<<<<<<"):
+            where = "ours"
+        elif line.startswith("|||||||"):
+            where = "base"
+        elif line.startswith("======="):
+            where = "theirs"
+        elif line.startswith(">>>>>>>"):
+            where = "outside"
+        elif "==" in line:
+            keep = (
+                where == "outside"
+                or (where == "base" and base)
+                or (where != "base" and side in ("both", where))
+            )
+            if keep:
+                name, version = line.strip().split("==")
+                pins.append((name, version))
+    return pins
+
+
+def _numeric(version):
+    return tuple(int(part) for part in version.split("."))
+
+
+def _resolve(text, *, key=_numeric, base=False, side="both", dedupe=True, order=True, newline=True):
+    pins = _pins(text, base=base, side=side)
+    if dedupe:
+        best = {}
+        for name, version in pins:
+            if name not in best or key(version) > key(best[name]):
+                best[name] = version
+        pins = list(best.items())
+    if order:
+        pins = sorted(pins)
+    body = "\n".join(f"{name}=={version}" for name, version in pins)
+    return body + "\n" if newline else body
+
+
+def conflict_returned_unchanged(conflicted):
+    """Returns the file as Git left it, markers and all."""
+    return conflicted
+
+
+def conflict_keeps_ours(conflicted):
+    """'Accept current change': keeps main's side of every conflict."""
+    return _resolve(conflicted, side="ours")
+
+
+def conflict_keeps_theirs(conflicted):
+    """'Accept incoming change': keeps the branch's side of every conflict."""
+    return _resolve(conflicted, side="theirs")
+
+
+def conflict_compares_versions_as_text(conflicted):
+    """max() on the version strings: '2.9.4' > '2.10.1' as text."""
+    return _resolve(conflicted, key=str)
+
+
+def conflict_keeps_both_pins(conflicted):
+    """Deletes the marker lines and keeps every pin: two lines for numpy."""
+    return _resolve(conflicted, dedupe=False)
+
+
+def conflict_not_sorted(conflicted):
+    """Resolves the pins but keeps them in the order they were read."""
+    return _resolve(conflicted, order=False)
+
+
+def conflict_without_final_newline(conflicted):
+    """Joins the lines with '\\n' and forgets the final newline."""
+    return _resolve(conflicted, newline=False)
+
+
+def conflict_reads_base_lines_too(conflicted):
+    """Treats the diff3 base section as a third side: brings back what both sides removed."""
+    return _resolve(conflicted, base=True)
+
+
+def conflict_only_the_block(conflicted):
+    """Returns only the resolved lines of the conflict blocks, dropping every other line."""
+    inside = []
+    keep = False
+    for line in conflicted.splitlines():
+        if line.startswith("<<<<<<<"):
+            keep = True
+        elif line.startswith(">>>>>>>"):
+            keep = False
+        elif keep:
+            inside.append(line)
+    return _resolve("\n".join(inside))
+
+
+def conflict_first_block_only(conflicted):
+    """Resolves the first conflict block and leaves later ones as they are."""
+    start = conflicted.find("<<<<<<<")
+    end = conflicted.find("\n", conflicted.find(">>>>>>>")) + 1
+    if start < 0:
+        return conflicted
+    resolved = _resolve(conflicted[start:end])
+    return conflicted[:start] + resolved + conflicted[end:]
+
+
+def conflict_returns_lines(conflicted):
+    """Returns a list of lines instead of the file's text."""
+    return _resolve(conflicted).splitlines()
+
+
+def conflict_windows_line_endings(conflicted):
+    """Writes '\\r\\n' line endings."""
+    return _resolve(conflicted).replace("\n", "\r\n")
+
+
+@never_returns
+def conflict_scans_without_advancing(conflicted):
+    """A while loop that looks for the end marker but never moves past the start marker."""
+    lines, i = conflicted.splitlines(), 0
+    while i < len(lines):
+        if lines[i].startswith("<<<<<<<"):
+            continue
+        i += 1
+    return _resolve(conflicted)
+
+
+def conflict_with_regex_and_packaging(conflicted):
+    """A regular expression for the diff3 base, packaging.version for the comparison."""
+    import re
+
+    from packaging.version import Version
+
+    text = re.sub(r"^\|{7}.*?^(?========)", "", conflicted, flags=re.M | re.S)
+    pins = {}
+    for match in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)$", text, flags=re.M):
+        name, version = match.groups()
+        if name not in pins or Version(version) > Version(pins[name]):
+            pins[name] = version
+    return "".join(f"{n}=={pins[n]}\n" for n in sorted(pins))
+
+
+def conflict_with_a_state_machine(conflicted):
+    """One pass with an explicit state, keeping the higher version as it goes."""
+    state, best = "plain", {}
+    for raw in conflicted.split("\n"):
+        marker = raw[:7]
+        if marker in ("<<<<<<<", ">>>>>>>", "======="):
+            state = "plain"
+            continue
+        if marker == "|||||||":
+            state = "base"
+            continue
+        if state == "base" or "==" not in raw:
+            continue
+        name, _, version = raw.partition("==")
+        old = best.get(name)
+        if old is None or [int(x) for x in version.split(".")] > [int(x) for x in old.split(".")]:
+            best[name] = version
+    return "\n".join(f"{name}=={version}" for name, version in sorted(best.items())) + "\n"
+
+
 WRONG = {
     "check_safe_accuracy": [
         accuracy_with_numpy_mean,
@@ -680,6 +1075,43 @@ WRONG = {
         bisect_checks_both_ends_first,
         bisect_passes_indices_to_is_good,
     ],
+    "check_cleaned_risk_band": [
+        risk_unchanged,
+        risk_magic_numbers_left,
+        risk_without_docstring,
+        risk_without_annotations,
+        risk_unused_import_left,
+        risk_mutable_default_left,
+        risk_global_left,
+        risk_bare_except_left,
+        risk_one_line_ifs,
+        risk_silenced_per_line,
+        risk_silenced_file,
+        risk_strict_thresholds,
+        risk_fixes_nan_during_refactoring,
+        risk_without_try,
+        risk_catches_value_error,
+        risk_none_only,
+        risk_renamed,
+        risk_returns_function,
+        risk_broken_indentation,
+        risk_loops_on_text,
+    ],
+    "check_resolve_requirements": [
+        conflict_returned_unchanged,
+        conflict_keeps_ours,
+        conflict_keeps_theirs,
+        conflict_compares_versions_as_text,
+        conflict_keeps_both_pins,
+        conflict_not_sorted,
+        conflict_without_final_newline,
+        conflict_reads_base_lines_too,
+        conflict_only_the_block,
+        conflict_first_block_only,
+        conflict_returns_lines,
+        conflict_windows_line_endings,
+        conflict_scans_without_advancing,
+    ],
 }
 
 #: Correct answers written differently from the solution: every check must accept them.
@@ -691,4 +1123,9 @@ RIGHT = {
     ],
     "check_summarise_junit": [junit_with_xpath_and_counter, junit_with_minidom],
     "check_first_bad_commit": [bisect_with_the_standard_library, bisect_recursive_on_slices],
+    "check_cleaned_risk_band": [risk_band_lookup_table, risk_band_isinstance],
+    "check_resolve_requirements": [
+        conflict_with_regex_and_packaging,
+        conflict_with_a_state_machine,
+    ],
 }
