@@ -82,7 +82,7 @@
   box.querySelector(".ch10-predict").addEventListener("click", async function () {
     if (busy) return;
     busy = true;
-    if (!box.dataset.runtimeLoaded) out.textContent = "Loading ONNX Runtime Web from this site (once)…";
+    if (!box.dataset.runtimeLoaded) out.textContent = "Loading ONNX Runtime Web from this site\u2026";
     try {
       const loaded = await loadSession();
       box.dataset.runtimeLoaded = "1";
