@@ -73,15 +73,17 @@ orchestration-env: $(ORCHESTRATION_STAMP)
 # (it takes about half an hour on 2 cores); CI runs it weekly (.github/workflows/mutation.yml).
 # mutmut works in a copy under _build/mutation; its configuration, the equivalent mutants left out
 # of the score and the score script are in tests/mutation/. MUTATION_JOBS=1 on a shared machine.
+# The tests run against a copy of the book (MLSKILLS_DATA points there): a mutant that writes
+# where it should not (exercises/, data/MANIFEST.sha256) writes into the copy, not the book.
 MUTATION_DIR  ?= _build/mutation
 MUTATION_JOBS ?= $(JOBS)
 mutation: setup
 	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)
-	cp -r mlskills tests pyproject.toml $(MUTATION_DIR)/
+	cp -r mlskills tests pyproject.toml _config.yml data templates chapters solutions exercises $(MUTATION_DIR)/
 	cp tests/mutation/mutmut.cfg $(MUTATION_DIR)/setup.cfg
-	cd $(MUTATION_DIR) && MLSKILLS_DATA=$(CURDIR)/data $(CURDIR)/$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutmut.log 2>&1 \
+	cd $(MUTATION_DIR) && MLSKILLS_DATA=$(abspath $(MUTATION_DIR))/data $(CURDIR)/$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutmut.log 2>&1 \
 		|| { tr '\r' '\n' < mutmut.log | tail -40; exit 1; }
-	MLSKILLS_DATA=$(CURDIR)/data $(PY) tests/mutation/score.py $(MUTATION_DIR)
+	MLSKILLS_DATA=$(abspath $(MUTATION_DIR))/data $(PY) tests/mutation/score.py $(MUTATION_DIR)
 
 # SOLUTIONS=0 builds the site without the worked solutions (for course forks).
 # `make book` rebuilds only the pages changed since the last build (Sphinx keeps its state in
