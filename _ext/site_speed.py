@@ -24,8 +24,8 @@ pages, and the page fixes run on the pages this build wrote only; the style shee
 purged again from the theme's pristine copies, with the classes of every page.
 
 The build itself is kept fast: lookups that Sphinx, Pygments and pybtex repeat for every
-code block, word and citation are remembered, and the book builds with parallel jobs
-(``mlskills/build_book.py``).
+code block, word and citation are remembered; the book can build with parallel jobs
+(``BOOK_JOBS=auto``, ``mlskills/build_book.py``).
 """
 
 from __future__ import annotations
