@@ -452,7 +452,12 @@ def _graphs_to_optimise() -> dict[str, str]:
     level (an Identity, a constant product, MatMul + Add, a ReLU) and its QDQ int8 version."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     folder = Path(tempfile.mkdtemp(prefix="ch13-check-"))
