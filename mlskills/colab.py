@@ -26,7 +26,7 @@ from mlskills import ROOT
 TOOLING = {
     "axe-playwright-python", "hypothesis", "ipykernel", "jupyter-book", "jupyterlab", "myst-nb",
     "nbclient", "nbconvert", "nbformat", "nbgrader", "nbval", "playwright", "pytest", "pytest-xdist",
-    "mutmut", "ruff", "sphinx-mathjax-offline", "sphinxcontrib-bibtex",
+    "mutmut", "ruff", "sphinxcontrib-bibtex",
 }
 
 
