@@ -171,11 +171,11 @@ def test_the_live_response_conforms_to_the_openapi_contract_and_a_rename_does_no
 PUBLISHED = ROOT / "tests" / "contracts" / "penguin-api-openapi.json"
 
 
-def test_v1_and_v2_still_honour_the_published_contract(client):
-    """The contract test of a client team: today's server against the document it published.
+def published_contract_violations(client) -> dict[str, list[str]]:
+    """The contract test of a client team: a server against the document it published.
 
     tests/contracts/penguin-api-openapi.json is the OpenAPI document as released. Renaming,
-    removing or retyping a response field makes this test fail, whatever the server's own
+    removing or retyping a response field makes this fail, whatever the server's own
     code and tests say. Replace the file only for a deliberate, compatible release:
     ``json.dumps(rest.create_app(model, keys).openapi(), indent=1, sort_keys=True)``.
     """
@@ -186,11 +186,44 @@ def test_v1_and_v2_still_honour_the_published_contract(client):
         ("/v1/predict/batch", {"items": [BIRD, BIRD]}),
         ("/v2/predict", v2),
     ]
+    found = {}
     for path, body in calls:
         response = client.post(path, json=body)
         assert response.status_code == 200, (path, response.text)
-        assert contract.violations(published, path, response.json()) == [], path
+        found[path] = contract.violations(published, path, response.json())
+    return found
+
+
+def test_v1_and_v2_still_honour_the_published_contract(client):
+    assert published_contract_violations(client) == {
+        "/v1/predict": [],
+        "/v1/predict/batch": [],
+        "/v2/predict": [],
+    }
+    published = json.loads(PUBLISHED.read_text())
     assert set(published["paths"]) <= set(client.get("/openapi.json").json()["paths"])
+
+
+def test_the_published_contract_test_fails_when_the_server_renames_a_field(model, monkeypatch):
+    """A one-line 'tidy-up' on the server: v1's ``species`` goes out as ``label``.
+
+    The server's own document moves with the code, so a check against the live document
+    passes; the client team's test against the published document fails, as it must.
+    """
+    from pydantic import Field
+
+    class TidiedPrediction(rest.PredictionV1):
+        species: str = Field(serialization_alias="label")
+
+    monkeypatch.setattr(rest, "PredictionV1", TidiedPrediction)
+    with TestClient(rest.create_app(model, KEYS)) as renamed:
+        renamed.headers["X-API-Key"] = READER
+        body = renamed.post("/v1/predict", json=BIRD).json()
+        assert set(body) == {"label", "probability"}
+        live = renamed.get("/openapi.json").json()
+        assert contract.violations(live, "/v1/predict", body) == []
+        found = published_contract_violations(renamed)
+    assert found["/v1/predict"] == ["(the body): 'species' is a required property"]
 
 
 def test_the_contract_lists_the_public_paths(model):
@@ -419,6 +452,28 @@ def test_uvicorn_serves_on_loopback_and_is_gone_afterwards(model, tmp_path):
         httpx2.get(f"{service.url}/health", timeout=1)
 
 
+def test_the_grpc_server_process_is_gone_afterwards(model, tmp_path):
+    """The chapter's gRPC server runs as a process too; stopping it frees its loopback port."""
+    import socket
+
+    path = model.save(tmp_path / "model.json")
+    service = Service(
+        [sys.executable, "-m", "mlskills.apis.grpc_service", "--port", "{port}", "--model", str(path)],
+        ready="tcp",
+        env={"PENGUIN_API_KEYS": json.dumps({READER: ["predict"]})},
+    )
+    with service, grpc.insecure_channel(service.address) as channel:
+        stub = grpc_service.pb2_grpc.PenguinClassifierStub(channel)
+        reply = stub.Predict(
+            grpc_service.pb2.Penguin(**BIRD), metadata=(("x-api-key", READER),), timeout=5
+        )
+        assert reply.species == "Adelie"
+        assert service.address.startswith("127.0.0.1:")
+    assert not service.running
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", service.port)) != 0
+
+
 # ---------------------------------------------------------------- the chapter's stored facts
 def test_the_chapter_stores_its_deterministic_findings():
     assert "held-out accuracy: 85 of 86 correct" in stored_text("train")
@@ -434,7 +489,14 @@ def test_the_chapter_stores_its_deterministic_findings():
     keys = stored_text("keys")
     assert [int(s) for s in re.findall(r"\s(\d{3})\s", keys)] == [401, 401, 403, 201]
     assert "1 record(s) written" in stored_text("idempotency")
-    assert 'JavaScript reads: {"id":9007199254740992}' in stored_text("pitfalls")
+    pitfalls = stored_text("pitfalls")
+    assert 'JavaScript reads: {"id":9007199254740992}' in pitfalls
+    assert 'Python writes {"log_odds": Infinity}' in pitfalls
+    assert pitfalls.count("is not valid JSON") == 2  # NaN and Infinity
+    zones = stored_text("timezones")
+    assert "read in Europe/Berlin     2026-03-29 01:30 UTC  (that time does not exist" in zones
+    assert "read in America/New_York  2026-03-29 06:30 UTC\n" in zones
+    assert "V8 and Python agree on the instant: True" in zones
     status = stored_text("grpc-status")
     for code in ("UNAUTHENTICATED", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED"):
         assert code in status
