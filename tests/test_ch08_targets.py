@@ -147,3 +147,48 @@ def test_model_differences_read_with_their_intervals():
     ):
         gap, low, high = rows[tie]
         assert low <= 0 <= high, (tie, rows)
+
+
+def test_seasonal_naive_loses_to_persistence_beyond_the_interval():
+    """The prose: seasonal naive is far worse than persistence, the whole interval above zero."""
+    match = re.search(
+        r"seasonal naive - persistence\s+([+-]\d+\.\d+)\s+\[([+-]\d+\.\d+), ([+-]\d+\.\d+)\]",
+        stored_text("mae-gaps"),
+    )
+    gap, low, high = (float(v) for v in match.groups())
+    assert gap > 0.5 and low > 0, (gap, low, high)
+
+
+def test_streamed_lstm_ties_the_windowed_lstm_within_the_interval():
+    """The prose: the TBPTT-trained LSTM forecasts 2015 as well as the windowed one."""
+    match = re.search(
+        r"streamed LSTM - windowed LSTM: ([+-]\d+\.\d+)\s+\[([+-]\d+\.\d+), ([+-]\d+\.\d+)\]",
+        stored_text("mae"),
+    )
+    gap, low, high = (float(v) for v in match.groups())
+    assert low <= 0 <= high, (gap, low, high)
+
+
+def _speed_up(text: str, fast: str, slow: str) -> float:
+    match = re.search(rf"{re.escape(fast)} is ([\d.]+)× faster than {re.escape(slow)} \(ranges do not overlap\)", text)
+    assert match, text
+    return float(match.group(1))
+
+
+def test_bag_of_words_costs_a_fraction_of_the_lstm():
+    """Stored timings (the cells are NBVAL_IGNORE_OUTPUT): generous floors, not the measured factors.
+
+    The model alone on prepared input, and training (fit + score vs one LSTM epoch of six).
+    """
+    model_only = _speed_up(
+        stored_text("bag-cost"),
+        "bag of words, 1,000 reports, model only",
+        "LSTM, 1,000 reports, model only",
+    )
+    assert model_only >= 5, model_only
+    training = _speed_up(
+        stored_text("bag-training"),
+        "bag of words: fit on 3,000 reports",
+        "LSTM: one epoch on 3,000 reports",
+    )
+    assert training >= 1.5, training
