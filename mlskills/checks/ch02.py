@@ -10,6 +10,7 @@ try your function before running its check.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sqlite3
@@ -339,29 +340,34 @@ def _as_score(got, name: str) -> float:
     return value
 
 
+#: The check's data sets (label, n, p, informative, k, seed); each learner answer runs once on each.
+_CV_CASES = [("pure noise", 50, 2000, 0, 10, 1), ("5 informative of 300 features", 120, 300, 5, 5, 4)]
+
+
+@functools.cache
+def _cv_case(index: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """X, y and the reference score of one case (deterministic: computed once per process)."""
+    _, n, p, informative, k, seed = _CV_CASES[index]
+    X, y = selection_data(n, p, informative, seed)
+    X.flags.writeable = y.flags.writeable = False  # shared between calls: an answer may not change them
+    return X, y, _reference_cv(X, y, k, seed)
+
+
 @check(budget_s=30)  # cross-validates several times; slow on a busy laptop
 def check_honest_cv_accuracy(fn):
-    X, y = selection_data(n=50, p=2000, informative=0, seed=1)
-    got = _as_score(
-        call_on(fn, "X, y of pure noise, k=10, seed=1", X, y, 10, 1), "honest_cv_accuracy"
-    )
-    if got > 0.7:
-        raise Fail(
-            f"on pure noise (50 rows, 2000 random features, labels independent of X, k=10) you "
-            f"report {got:.2f}, but an honest estimate must be near chance (0.5): either the "
-            "feature selection saw the test folds (fit it inside a Pipeline) or the score was not "
-            "measured on held-out folds"
-        )
-    cases = [
-        ("pure noise", X, y, 10, 1),
-        ("5 informative of 300 features", *selection_data(120, 300, 5, 4), 5, 4),
-    ]
-    for label, X_, y_, k, seed in cases:
+    for index, (label, *_, k, seed) in enumerate(_CV_CASES):
+        X, y, want = _cv_case(index)
         got = _as_score(
-            call_on(fn, f"X, y of {label} data, k={k}, seed={seed}", X_, y_, k, seed),
+            call_on(fn, f"X, y of {label} data, k={k}, seed={seed}", X.copy(), y.copy(), k, seed),
             "honest_cv_accuracy",
         )
-        want = _reference_cv(X_, y_, k, seed)
+        if index == 0 and got > 0.7:
+            raise Fail(
+                f"on pure noise (50 rows, 2000 random features, labels independent of X, k=10) you "
+                f"report {got:.2f}, but an honest estimate must be near chance (0.5): either the "
+                "feature selection saw the test folds (fit it inside a Pipeline) or the score was not "
+                "measured on held-out folds"
+            )
         if abs(got - want) > 0.005:
             raise Fail(
                 f"on {label} data with k={k}, seed={seed}, expected {want:.3f}, got {got:.3f}: follow the "
