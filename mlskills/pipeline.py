@@ -369,7 +369,12 @@ class Background:
         atexit.register(self.stop)
 
     def result(self) -> dict:
-        """Wait for the script; return its JSON, or raise with the end of its stderr."""
+        """Wait for the script; return its JSON, or raise with the end of its stderr.
+
+        A second call returns the same JSON without waiting again.
+        """
+        if hasattr(self, "_result"):
+            return self._result
         try:
             stdout, stderr = self.process.communicate(timeout=self.timeout)
         finally:
@@ -377,7 +382,8 @@ class Background:
         self.seconds = time.perf_counter() - self.started
         if self.process.returncode != 0:
             raise RuntimeError(f"{self.script} failed:\n{stderr[-3000:]}")
-        return json.loads(stdout)
+        self._result = json.loads(stdout)
+        return self._result
 
     def stop(self) -> None:
         """End the script if it still runs (idempotent)."""

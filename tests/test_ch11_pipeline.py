@@ -109,3 +109,11 @@ def test_a_cached_run_is_faster_than_a_full_run(tmp_path):
     seconds(tmp_path / "cached")
     cached = sorted(seconds(tmp_path / "cached") for _ in range(3))[1]
     assert cached * 2 < full, f"cached {cached:.3f} s vs full {full:.3f} s"
+
+
+def test_the_dag_starts_the_run_of_a_year_after_that_year():
+    """Airflow 3 turns a cron string into a trigger timetable (no data interval): the run of
+    2009-01-01 would start on that day and ingest a season not yet observed."""
+    dag = (pl.APPS / "dags" / "penguin_training.py").read_text()
+    assert 'schedule=CronDataIntervalTimetable("@yearly", timezone="UTC")' in dag
+    assert '["logical_date"].year' in dag  # the start of the interval the run covers

@@ -1,19 +1,20 @@
 """Chapter 11: the penguin training pipeline as an Apache Airflow DAG.
 
-One run per day of data ("logical date"); each task calls a step of ``mlskills.pipeline``
-with explicit inputs and outputs and passes only file paths between tasks (XCom carries
-small strings, never data). Outputs go to a folder named by the run, so a re-run of the
-same date overwrites its own files and nothing else (idempotent). The steps need the
-repository on ``PYTHONPATH``; ``PENGUIN_STORE`` names the folder for outputs.
+One run per year of data: the run of logical date 2009-01-01 covers the data interval
+2009-01-01 → 2010-01-01 and starts when that interval has ended. Each task calls a step of
+``mlskills.pipeline`` with explicit inputs and outputs and passes only file paths between
+tasks (XCom carries small strings, never data). Outputs go to a folder named by the run,
+so a re-run of the same date overwrites its own files and nothing else (idempotent). The
+steps need the repository on ``PYTHONPATH``; ``PENGUIN_STORE`` names the folder for outputs.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
 from mlskills import pipeline
 
@@ -30,8 +31,11 @@ def _out_dir(step: str) -> str:
 
 @dag(
     dag_id="penguin_training",
-    schedule="@yearly",
-    start_date=datetime(2007, 1, 1),
+    # Airflow 3 turns a cron string into a CronTriggerTimetable (logical date = start time, no
+    # interval): the 2009 run would start on 2009-01-01, before the 2009 season was observed.
+    # A data-interval timetable starts the run of 2009-01-01 once its year has ended.
+    schedule=CronDataIntervalTimetable("@yearly", timezone="UTC"),
+    start_date=datetime(2007, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args={
@@ -45,6 +49,7 @@ def _out_dir(step: str) -> str:
 def penguin_training():
     @task
     def ingest() -> str:
+        # a scheduled or backfilled run's logical date is the start of the year it covers
         year = get_current_context()["logical_date"].year
         return str(pipeline.ingest(RAW_CSV, _out_dir("ingest"), up_to_year=year))
 
