@@ -13,10 +13,13 @@ and the answers kept in place for nbgrader to remove:
 - the code cell of each exercise (``### BEGIN SOLUTION`` … ``### END SOLUTION``) is an
   *autograded answer*; nbgrader replaces the region with the same stub as ``exercises/``;
 - each check cell (``check_x(x)``) is an *autograder test* worth the exercise's points
-  (★ 1, ★★ 2, ★★★ 3). A hidden line turns on the checks' grading mode
-  (:func:`mlskills.checks.grading`), so a check that does not pass raises
-  ``AssertionError`` with its one-line hint and the cell scores 0; the release shows only
-  ``check_x(x)``, as in ``exercises/``;
+  (★ 1, ★★ 2, ★★★ 3), unchanged. The course's ``nbgrader_config.py`` sets
+  ``MLSKILLS_GRADING=1``, which the kernels nbgrader starts inherit: the checks' grading
+  mode (:func:`mlskills.checks.grading`), so a check that does not pass raises
+  ``AssertionError`` with its one-line hint and the cell scores 0. (A hidden line in the
+  cell would do the same, but nbgrader stores a check cell's checksum before it removes
+  hidden lines, so ``autograde`` would warn "checksum … has changed!" on every check cell
+  of every submission, untouched ones included);
 - each written answer (a markdown cell tagged ``solution``) is a *manually graded answer*
   worth the exercise's points; the release shows the same answer prompt as ``exercises/``;
 - every other cell (instructions, imports) is *read-only*;
@@ -50,11 +53,6 @@ SCHEMA_VERSION = 3
 #: Points of an exercise by its difficulty (number of stars in its heading).
 POINTS = {1: 1, 2: 2, 3: 3}
 EXERCISE_HEADING = re.compile(r"^#{2,3}\s+Exercise\s+\w+\s*(★+)", re.MULTILINE)
-GRADING_ON = [
-    "### BEGIN HIDDEN TESTS",
-    "import mlskills.checks; mlskills.checks.grading(True)  # a check that does not pass raises",
-    "### END HIDDEN TESTS",
-]
 
 CONFIG = '''\
 # nbgrader configuration of a course generated from *Beyond Algorithms* by
@@ -70,9 +68,10 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # Answers are replaced by exactly the stubs of the book's exercises/ notebooks.
 c.ClearSolutions.code_stub = {{"python": {code_stub!r}}}
 c.ClearSolutions.text_stub = {text_stub!r}
-# Checks raise instead of only printing when a kernel started by nbgrader runs them
-# (the graded cells also switch this on themselves, in a hidden line).
-os.environ.setdefault("MLSKILLS_GRADING", "1")
+# Checks raise instead of only printing when a kernel started by nbgrader runs them: the
+# kernels inherit this variable. This is what makes a failing check cell score 0; keep it
+# if you merge this file into a configuration of your own.
+os.environ["MLSKILLS_GRADING"] = "1"
 # Some chapters' checks train small models: give a cell time on a busy 2-core machine.
 c.ExecutePreprocessor.timeout = 600
 # A submission may be graded before the student exists in the gradebook.
@@ -124,7 +123,6 @@ def source_notebook(solution: nbformat.NotebookNode, solution_name: str) -> nbfo
             cell.source = original.source
             meta = _meta(grade_id, solution=True)
         elif cell.cell_type == "code" and CHECK_CALL.fullmatch(cell.source.strip()) and points:
-            cell.source = "\n".join(GRADING_ON) + "\n" + cell.source
             meta = _meta(grade_id, grade=True, locked=True, points=points)
         elif cell.cell_type == "markdown" and "answer" in tags and original is not None and points:
             cell.source = original.source  # the model answer, for the instructor's copy

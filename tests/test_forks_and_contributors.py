@@ -46,10 +46,18 @@ def test_lint_flags_a_mention_of_solutions_that_reaches_the_exercise():
 
 
 def test_the_template_names_no_table_that_contributing_lacks():
-    text = (ROOT / "templates" / "chapter.ipynb").read_text(encoding="utf-8")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "templates").iterdir()))
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for name in re.findall(r"the (\w+) table in CONTRIBUTING", text):
         assert name.lower() in contributing.lower(), f"the template names a {name} table CONTRIBUTING.md does not have"
+    # Every file a template points to exists, and the pillar map it sends authors to is in intro.md.
+    for path in set(re.findall(r"\b((?:[\w-]+/)*[\w-]+\.(?:md|py))\b", text)):
+        assert (ROOT / path).exists() or path.startswith("_"), f"a template points to {path}, which does not exist"
+    if "pillar map of intro.md" in text:
+        intro = (ROOT / "intro.md").read_text(encoding="utf-8")
+        assert re.search(r"^## .*pillars", intro, re.MULTILINE | re.IGNORECASE) and re.search(r"^\| *1 *\|", intro, re.MULTILINE), (
+            "the template sends authors to the pillar map of intro.md, which has no pillar table"
+        )
 
 
 def test_without_solutions_the_sentence_that_links_them_is_dropped(monkeypatch):

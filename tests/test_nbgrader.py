@@ -67,6 +67,7 @@ def test_the_release_is_the_exercise_notebook(course, chapter):
     )
     text = "\n".join(c.source for c in release.cells)
     assert BEGIN not in text and "BEGIN HIDDEN TESTS" not in text and "# Solutions:" not in text
+    assert "MLSKILLS_GRADING" not in text, "the release must not switch grading mode on for the learner"
     shown = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # the generator's note to editors is not shown
     assert "solutions/" not in shown, f"the release of {chapter} points to the worked solutions"
     solution = nbformat.read(ROOT / "solutions" / f"{chapter}.ipynb", as_version=4)
@@ -126,13 +127,23 @@ def test_autograde_gives_zero_partial_and_full_points(course, chapter, wrong_che
     _submit(course, chapter, "untouched", release)
     _submit(course, chapter, "solution", solved)
     _submit(course, chapter, "one-wrong", one_wrong)
-    nbgrader(course, "autograde", chapter, "--force")
+    graded_log = nbgrader(course, "autograde", chapter, "--force")
+    log = graded_log.stdout + graded_log.stderr
+    assert "has changed" not in log, "autograde warns that an unchanged check cell was changed:\n" + "\n".join(
+        line for line in log.splitlines() if "has changed" in line
+    )
 
     full = points(source)["autograded"]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s: gb.find_submission_notebook(chapter, chapter, s).code_score for s in ("untouched", "solution", "one-wrong")}
     print(f"nbgrader autograde of {chapter}: {scores} of {full:g} autograded points")
     assert scores == {"untouched": 0, "solution": full, "one-wrong": full - check_points}, scores
+    # reference/for-instructors.md quotes these scores: they must be the ones just produced.
+    page = " ".join((ROOT / "reference" / "for-instructors.md").read_text(encoding="utf-8").split())
+    quoted = f"untouched release **0** of {full:g} autograded points, a submission with one wrong answer"
+    assert quoted in page and f"**{full - check_points:g}**, and the solution **{full:g}**" in page, (
+        f"reference/for-instructors.md must quote the round trip's scores: 0, {full - check_points:g} and {full:g} of {full:g}"
+    )
     # The feedback shows each failing check as its one line, not a traceback.
     graded = nbformat.read(course / "autograded" / "one-wrong" / chapter / f"{chapter}.ipynb", as_version=4)
     errors = [o for c in graded.cells for o in c.get("outputs", []) if o.output_type == "error"]
