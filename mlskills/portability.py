@@ -88,17 +88,13 @@ def copy_book(dest: Path, root: Path = ROOT) -> Path:
     return dest
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    jobs = os.environ.get("JOBS", "2")
-    targets = argv or ["chapters", "solutions"]
-    for target in targets:
-        if not (ROOT / target).exists():
-            print(f"portability: {target} does not exist (give paths relative to the book's root)")
-            return 2
+def run(targets: list[str], *, root: Path = ROOT, jobs: str = "2", capture: bool = False) -> subprocess.CompletedProcess:
+    """nbval on ``targets`` (paths relative to ``root``) from a copy of ``root`` in another
+    path, with :func:`environment`. The copy is removed when the run passes and kept (its
+    path printed) when it fails."""
     base = Path(tempfile.mkdtemp(prefix="ba-portability-"))
     # Another depth and length than any usual checkout: paths must not leak into outputs.
-    dest = copy_book(base / "another-reader" / "a-much-longer-checkout-path" / "beyond-algorithms")
+    dest = copy_book(base / "another-reader" / "a-much-longer-checkout-path" / "beyond-algorithms", root)
     env = {**os.environ, **environment(), "PYTHONPATH": str(dest)}
     shown = " ".join(f"{k}={v}" for k, v in environment().items())
     print(
@@ -121,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadfile",
         *targets,
     ]
-    result = subprocess.run(command, cwd=dest, env=env)
+    result = subprocess.run(command, cwd=dest, env=env, capture_output=capture, text=capture)
     if result.returncode == 0:
         shutil.rmtree(base, ignore_errors=True)
     else:
@@ -131,7 +127,17 @@ def main(argv: list[str] | None = None) -> int:
             f"and assert it with a tolerance in a test (CONTRIBUTING, 'Outputs that verify on any "
             f"machine'). The copy is kept in {dest}"
         )
-    return result.returncode
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    targets = argv or ["chapters", "solutions"]
+    for target in targets:
+        if not (ROOT / target).exists():
+            print(f"portability: {target} does not exist (give paths relative to the book's root)")
+            return 2
+    return run(targets, jobs=os.environ.get("JOBS", "2")).returncode
 
 
 if __name__ == "__main__":
