@@ -7,11 +7,12 @@ Each one is proved honest in tests/checks/ch11_wrong_answers.py.
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
 
 import pandas as pd
 
-from mlskills.checks import Fail, call, check, counted, short
+from mlskills.checks import Fail, call, call_on, check, counted, short
 
 # ------------------------------------------------------- Exercise 1: a topological order
 _GRAPHS = [
@@ -36,6 +37,10 @@ _CYCLES = [
     (
         "a three-task cycle behind a healthy task",
         {"a": set(), "b": {"a", "d"}, "c": {"b"}, "d": {"c"}},
+    ),
+    (
+        "a two-task cycle whose healthy tasks are only named as dependencies",
+        {"train": {"evaluate", "ingest"}, "evaluate": {"train", "features"}},
     ),
 ]
 
@@ -84,6 +89,12 @@ def check_topological_order(fn):
         except Fail as fail:
             if isinstance(fail.__cause__, ValueError):
                 continue
+            # No cause: out of time, a loop waiting for a task that never becomes ready.
+            if fail.__cause__ is None:
+                raise Fail(
+                    f"on {what} ({short(deps)}): {fail}; in a cycle no task ever becomes ready, "
+                    "so notice when nothing is ready but tasks are left"
+                ) from None
             raise Fail(
                 f"on {what} ({short(deps)}) your function failed but not with a ValueError: {fail}"
             ) from None
@@ -101,10 +112,41 @@ def check_topological_order(fn):
 _BASE = ("train", {"C": 1.0, "max_iter": 100}, {"features": "a1" * 32, "labels": "b2" * 32})
 
 
+class _Reseeded(str):
+    """A str whose hash() follows a salt, as str's own hash does in every new Python process.
+
+    Iterating a set or frozenset of names follows hash(), so a key built from one changes
+    from one process (one PYTHONHASHSEED) to the next; a key built from sorted items does not.
+    """
+
+    __slots__ = ()
+    salt = 0
+
+    def __hash__(self):
+        digest = hashlib.blake2b(f"{_Reseeded.salt}:{self}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big", signed=True)
+
+
+def _reseeded(value):
+    return _Reseeded(value) if isinstance(value, str) else value
+
+
+def _cache_key_of(fn, task, params, inputs):
+    """Call ``fn`` on copies and fail if it changed them."""
+    given_params, given_inputs = dict(params), dict(inputs)
+    key = call(fn, task, given_params, given_inputs)
+    if given_params != params or given_inputs != inputs:
+        raise Fail(
+            f"cache_key changed the dicts it was given (params {short(params)} became {short(given_params)}): "
+            "an orchestrator passes the same params on to the task, so leave them as they were"
+        )
+    return key
+
+
 @check
 def check_cache_key(fn):
     task, params, inputs = _BASE
-    key = call(fn, task, dict(params), dict(inputs))
+    key = _cache_key_of(fn, task, params, inputs)
     if not isinstance(key, str) or not key:
         raise Fail(
             f"cache_key should return a non-empty str (a hex digest), got {type(key).__name__} {short(key)}"
@@ -119,16 +161,35 @@ def check_cache_key(fn):
             f"cache_key returned a key of {len(key)} hex digits: with fewer than 32 (128 bits), two different "
             "tasks can end up sharing a key; use a cryptographic hash such as hashlib.sha256"
         )
-    again = call(fn, task, dict(params), dict(inputs))
+    again = _cache_key_of(fn, task, params, inputs)
     if again != key:
         raise Fail(
             "cache_key returned two different keys for the same call: a key must be deterministic"
         )
-    reordered = call(fn, task, dict(reversed(params.items())), dict(reversed(inputs.items())))
+    reordered = _cache_key_of(
+        fn, task, dict(reversed(params.items())), dict(reversed(inputs.items()))
+    )
     if reordered != key:
         raise Fail(
             "the same parameters and inputs written in another order gave another key: "
             "a dict's insertion order is not part of what a task computes"
+        )
+    # The same call as if made in other Python processes: only str's hash() differs.
+    many = {"C": 1.0, "max_iter": 100, "penalty": "l2", "solver": "lbfgs", "tol": 1e-4}
+    seeded = []
+    for salt in range(4):
+        _Reseeded.salt = salt
+        try:
+            p = {_Reseeded(k): _reseeded(v) for k, v in many.items()}
+            i = {_Reseeded(k): _Reseeded(v) for k, v in inputs.items()}
+            seeded.append(call(fn, _Reseeded(task), p, i))
+        finally:
+            _Reseeded.salt = 0
+    if len(set(seeded)) > 1:
+        raise Fail(
+            "the same call gave another key when Python's string hashing changed, as it does in every new process "
+            "(PYTHONHASHSEED): a set or frozenset iterates in hash order, so tomorrow's run would miss the cache; "
+            "build the text you hash in an order that does not depend on hash()"
         )
     changes = [
         ("the task name changed (train → evaluate)", ("evaluate", params, inputs)),
@@ -139,29 +200,47 @@ def check_cache_key(fn):
             (task, {"C": params["C"], "n_iter": params["max_iter"]}, inputs),
         ),
         (
+            "two parameters swapped values (C=100, max_iter=1.0)",
+            (task, {"C": params["max_iter"], "max_iter": params["C"]}, inputs),
+        ),
+        (
+            "a parameter's name and value ran together ({'C1': 0.0} against {'C': 10.0})",
+            (task, {"C1": 0.0, "max_iter": params["max_iter"]}, inputs),
+        ),
+        (
             "an input was renamed (features → feature_table)",
             (task, params, {"feature_table": inputs["features"], "labels": inputs["labels"]}),
         ),
-        ("an input's hash changed", (task, params, {**inputs, "features": "c3" * 32})),
+        ("the features input's hash changed", (task, params, {**inputs, "features": "c3" * 32})),
+        ("the labels input's hash changed", (task, params, {**inputs, "labels": "d4" * 32})),
         (
             "the two inputs swapped hashes",
             (task, params, {"features": inputs["labels"], "labels": inputs["features"]}),
         ),
+        (
+            "the labels input was passed as a parameter of the same name",
+            (task, {**params, "labels": inputs["labels"]}, {"features": inputs["features"]}),
+        ),
         ("a parameter's value became a string ('1.0')", (task, {**params, "C": "1.0"}, inputs)),
+        (
+            "a parameter's int became a float (max_iter 100 → 100.0)",
+            (task, {**params, "max_iter": 100.0}, inputs),
+        ),
         (
             "two parameters whose joined text looks the same ({'a': '1,b=2'} vs {'a': '1', 'b': '2'})",
             (task, {"a": "1,b=2"}, inputs),
         ),
+        ("a task had no parameters and no inputs (ingest)", ("ingest", {}, {})),
     ]
     seen = {key: "the original call"}
-    split = call(fn, task, {"a": "1", "b": "2"}, dict(inputs))
+    split = _cache_key_of(fn, task, {"a": "1", "b": "2"}, inputs)
     if split in seen:
         raise Fail(
             "params {'a': '1', 'b': '2'} gave the same key as the original call: the parameters must go into the hash"
         )
     seen[split] = "params {'a': '1', 'b': '2'}"
     for what, (t, p, i) in changes:
-        got = call(fn, t, dict(p), dict(i))
+        got = _cache_key_of(fn, t, p, i)
         if got in seen:
             raise Fail(
                 f"when {what}, cache_key gave the same key as {seen[got]}: a stale output would be reused; "
@@ -169,8 +248,9 @@ def check_cache_key(fn):
             )
         seen[got] = what
     return (
-        "the key is a deterministic hex digest of at least 128 bits, ignores dict order, and changes with the task name, "
-        "each parameter's name, value and type, and which input has which hash"
+        "the key is a deterministic hex digest of at least 128 bits, ignores dict order and hash seeds, leaves its "
+        "arguments unchanged, and changes with the task name, each parameter's name, value and type, "
+        "and which input has which hash"
     )
 
 
@@ -193,6 +273,16 @@ def _flaky(failures: int):
     return fetch
 
 
+def _recorder(waits: list):
+    """The fake sleep handed to the learner: records each wait instead of waiting."""
+
+    def sleep(seconds, /):
+        waits.append(seconds)
+
+    sleep.__qualname__ = "sleep"
+    return sleep
+
+
 @check
 def check_retry(fn):
     for failures, retries, base in [
@@ -204,7 +294,16 @@ def check_retry(fn):
     ]:
         waits = []
         task = counted(_flaky(failures), retries + 1, "the task")
-        got = call(fn, task, retries=retries, base_delay_s=base, sleep=waits.append)
+        try:
+            got = call(fn, task, retries=retries, base_delay_s=base, sleep=_recorder(waits))
+        except Fail as fail:
+            if isinstance(fail.__cause__, _Transient):
+                raise Fail(
+                    f"a task that fails {failures} time(s), with retries={retries}, succeeds on call {failures + 1}, "
+                    f"but your answer let its error reach the caller after {task.calls} call(s): "
+                    "retries counts the calls after the first one"
+                ) from None
+            raise
         want_waits = [base * 2**k for k in range(failures)]
         if got != "rows":
             raise Fail(
@@ -213,6 +312,12 @@ def check_retry(fn):
         if task.calls != failures + 1:
             raise Fail(
                 f"a task that fails {failures} time(s) should be called {failures + 1} time(s), was called {task.calls}"
+            )
+        if want_waits and not waits:
+            raise Fail(
+                f"a task that fails {failures} time(s) with base_delay_s={base}: expected waits {want_waits}, but the sleep "
+                "function your answer was given was never called: wait by calling that argument (a scheduler, or this check, "
+                "passes its own), not time.sleep"
             )
         if waits != want_waits:
             raise Fail(
@@ -224,15 +329,26 @@ def check_retry(fn):
         flaky = _flaky(failures)
         task = counted(flaky, retries + 1, "the task")
         try:
-            got = call(fn, task, retries=retries, base_delay_s=1.0, sleep=waits.append)
+            got = call(fn, task, retries=retries, base_delay_s=1.0, sleep=_recorder(waits))
         except Fail as fail:
-            if not isinstance(fail.__cause__, _Transient):
+            cause = fail.__cause__
+            if cause is None:  # out of time, or too many calls
+                raise Fail(
+                    f"with retries={retries}, on a task that keeps failing: {fail}"
+                ) from None
+            if not isinstance(cause, _Transient):
                 raise Fail(
                     f"after retries={retries} were used up, the task's own ConnectionError should reach the caller; {fail}"
                 ) from None
-            if fail.__cause__ is not flaky.state["last"]:
+            if cause is not flaky.state["last"]:
+                if str(cause) == str(flaky.state["last"]):
+                    raise Fail(
+                        f"with retries={retries}, the caller got a new {type(cause).__name__} with the same message as the "
+                        "last attempt's error: re-raise the exception object the task raised, so its traceback "
+                        "(where the task failed) reaches the caller too"
+                    ) from None
                 raise Fail(
-                    f"with retries={retries}, the caller got {fail.__cause__} instead of the error of the "
+                    f"with retries={retries}, the caller got {cause} instead of the error of the "
                     "last attempt: the last failure is the one that says why the task is given up"
                 ) from None
         else:
@@ -255,10 +371,13 @@ def check_retry(fn):
 
 
 # --------------------------------------------------- Exercise 4: the best run under a constraint
+_COLUMNS = ["run_id", "params.C", "metrics.accuracy", "metrics.f1", "metrics.latency_ms"]
+
+
 def _runs(rows):
-    return pd.DataFrame(
-        rows, columns=["run_id", "params.C", "metrics.accuracy", "metrics.f1", "metrics.latency_ms"]
-    )
+    """A search_runs-like table: run_id and params as text, metrics as float (NaN when not logged)."""
+    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    return frame.astype({c: "float64" for c in _COLUMNS if c.startswith("metrics.")})
 
 
 _NAN = math.nan
@@ -300,14 +419,34 @@ _CASES = [
         "two runs tie on accuracy; the slower one is listed first",
         _runs(
             [
-                ["slow", "1.0", 0.98, 0.9, 7.5],
-                ["fast", "0.1", 0.98, 0.9, 3.0],
-                ["worse", "10.0", 0.97, 0.9, 1.0],
+                ["a_slow", "0.1", 0.98, 0.9, 7.5],
+                ["b_fast", "10.0", 0.98, 0.9, 3.0],
+                ["worse", "3.0", 0.97, 0.9, 1.0],
             ]
         ),
         "accuracy",
         8.0,
-        "fast",
+        "b_fast",
+    ),
+    (
+        "two runs tie on accuracy; the faster one is listed first",
+        _runs(
+            [
+                ["worse", "3.0", 0.97, 0.9, 1.0],
+                ["c_fast", "0.1", 0.98, 0.9, 3.0],
+                ["d_slow", "10.0", 0.98, 0.9, 7.5],
+            ]
+        ),
+        "accuracy",
+        8.0,
+        "c_fast",
+    ),
+    (
+        "a slightly better run is much slower but still within the budget",
+        _runs([["quick", "0.1", 0.950, 0.9, 1.0], ["careful", "1.0", 0.951, 0.9, 7.9]]),
+        "accuracy",
+        8.0,
+        "careful",
     ),
     (
         "a crashed run has no accuracy and no latency",
@@ -336,6 +475,13 @@ _CASES = [
         "ok",
     ),
     (
+        "the best run logged no f1 and no C, which accuracy does not need",
+        _runs([["ok", "0.1", 0.93, 0.9, 4.0], ["best", None, 0.97, _NAN, 5.0]]),
+        "accuracy",
+        8.0,
+        "best",
+    ),
+    (
         "no run is fast enough",
         _runs([["r1", "0.1", 0.95, 0.9, 9.0], ["r2", "1.0", 0.99, 0.9, 12.0]]),
         "accuracy",
@@ -346,20 +492,44 @@ _CASES = [
 ]
 
 
+def _why_not(frame, metric, budget, got, want) -> str:
+    """What is wrong with picking ``got`` instead of ``want``, without giving the rule away."""
+    score, latency = f"metrics.{metric}", "metrics.latency_ms"
+    if want is None:
+        if frame.empty:
+            return "there are no runs, so there is nothing to pick"
+        return f"no run here qualifies, so there is nothing to pick; say so with None rather than {short(got)}"
+    best = frame.set_index("run_id").loc[want]
+    if got is None:
+        return f"{want!r} qualifies: {metric} {best[score]:g} at {best[latency]:g} ms, within the {budget:g} ms budget"
+    if got not in set(frame["run_id"]):
+        return f"{short(got)} is not a run_id of the table"
+    row = frame.set_index("run_id").loc[got]
+    if pd.isna(row[latency]):
+        return f"{got!r} has no latency recorded, so nobody can say it meets the budget"
+    if row[latency] > budget:
+        return f"{got!r} takes {row[latency]:g} ms, over the {budget:g} ms budget"
+    if pd.isna(row[score]):
+        return f"{got!r} has no {metric} recorded, so it cannot be ranked by it"
+    if row[score] == best[score]:
+        return f"{got!r} and {want!r} tie on {metric} ({best[score]:g}); {got!r} takes {row[latency]:g} ms, {want!r} {best[latency]:g} ms"
+    return f"{got!r} has {metric} {row[score]:g}, lower than the {best[score]:g} of {want!r}, which is also within the budget"
+
+
 @check
 def check_best_run(fn):
     for what, frame, metric, budget, want in _CASES:
         given = frame.copy()
-        got = call(fn, given, metric=metric, max_latency_ms=budget)
+        shown = f"runs where {what}, metric={metric!r}, max_latency_ms={budget}"
+        got = call_on(fn, shown, given, metric=metric, max_latency_ms=budget)
         if isinstance(got, str) is False and got is not None:
             raise Fail(
                 f"best_run should return a run_id (str) or None, got {type(got).__name__} {short(got)} ({what})"
             )
         if got != want:
             raise Fail(
-                f"{what}: best_run(metric={metric!r}, max_latency_ms={budget}) should pick {short(want)}, got {short(got)}; "
-                "keep only runs within the budget that have both numbers, then take the best by the metric asked for, "
-                "breaking ties by latency"
+                f"{what}: best_run(metric={metric!r}, max_latency_ms={budget}) should pick {short(want)}, got {short(got)}: "
+                + _why_not(frame, metric, budget, got, want)
             )
         if not given.equals(frame):
             raise Fail(

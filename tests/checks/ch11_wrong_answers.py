@@ -17,7 +17,10 @@ import hashlib
 import json
 import pickle
 
+import numpy as np
 import pandas as pd
+
+from tests.checks import never_returns
 
 
 # ------------------------------------------------------------- Exercise 1: topological_order
@@ -111,9 +114,10 @@ def order_raises_runtime_error_on_cycle(deps):
 
 
 def order_fails_on_empty_graph(deps):
-    """Starts from the first key, so a graph with no tasks raises StopIteration/IndexError."""
-    first = next(iter(deps))
-    return [first, *[t for t in graphlib.TopologicalSorter(deps).static_order() if t != first]]
+    """Collects the tasks with set.union(*deps.values()), which raises TypeError when there are no tasks."""
+    tasks = set(deps) | set.union(*deps.values())
+    full = {t: deps.get(t, set()) for t in tasks}
+    return list(graphlib.TopologicalSorter(full).static_order())
 
 
 def order_returns_tuple(deps):
@@ -158,6 +162,109 @@ def order_dfs_three_colours(deps):
     for t in list(deps):
         visit(t)
     return out
+
+
+def order_cycle_check_counts_only_keys(deps):
+    """Kahn's algorithm that reports a cycle only when fewer tasks ran than the dict has keys: a cycle next to dependency-only tasks passes."""
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    waiting = {t: set(deps.get(t, ())) for t in tasks}
+    order = []
+    while True:
+        ready = sorted(t for t, ups in waiting.items() if not ups)
+        if not ready:
+            break
+        for t in ready:
+            order.append(t)
+            del waiting[t]
+        for ups in waiting.values():
+            ups.difference_update(ready)
+    if len(order) < len(deps):
+        raise ValueError("the graph has a cycle")
+    return order
+
+
+def order_dfs_recursion_error_on_cycle(deps):
+    """Depth-first search with a visited set marked after the recursion: a cycle recurses until RecursionError."""
+    out, done = [], set()
+
+    def visit(t):
+        if t in done:
+            return
+        for u in deps.get(t, ()):
+            visit(u)
+        done.add(t)
+        out.append(t)
+
+    for t in deps:
+        visit(t)
+    return out
+
+
+def order_checks_two_cycles_only(deps):
+    """Looks for a self-loop or a pair of tasks needing each other; a three-task cycle goes unnoticed."""
+    for task, ups in deps.items():
+        for up in ups:
+            if up == task or task in deps.get(up, ()):
+                raise ValueError(f"cycle between {task} and {up}")
+    out, seen = [], set()
+
+    def visit(t):
+        if t in seen:
+            return
+        seen.add(t)
+        for u in sorted(deps.get(t, ())):
+            visit(u)
+        out.append(t)
+
+    for t in deps:
+        visit(t)
+    return out
+
+
+def order_sorted_by_name(deps):
+    """Sorts graphlib's order by name to make it deterministic, which breaks the order."""
+    return sorted(graphlib.TopologicalSorter(deps).static_order())
+
+
+def order_returns_generator(deps):
+    """Returns static_order() itself: a generator, not a list."""
+    return graphlib.TopologicalSorter(deps).static_order()
+
+
+@never_returns
+def order_kahn_without_cycle_guard(deps):
+    """Kahn's algorithm that loops while tasks are left, even when none of them is ready: a cycle never ends."""
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    waiting = {t: set(deps.get(t, ())) for t in tasks}
+    order = []
+    while waiting:
+        ready = [t for t, ups in waiting.items() if not ups]
+        for t in ready:
+            order.append(t)
+            del waiting[t]
+        for ups in waiting.values():
+            ups.difference_update(ready)
+    return order
+
+
+def order_graphlib_add(deps):
+    """Builds the sorter with add() and lets graphlib's CycleError (a ValueError) through (right)."""
+    sorter = graphlib.TopologicalSorter()
+    for task, ups in deps.items():
+        sorter.add(task, *ups)
+    return [*sorter.static_order()]
+
+
+def order_by_longest_path(deps):
+    """Sorts by the length of the longest chain of dependencies; a cycle's endless recursion becomes ValueError (right)."""
+
+    def depth(t, path=()):
+        if t in path:
+            raise ValueError(f"cycle through {t}")
+        return 1 + max((depth(u, (*path, t)) for u in deps.get(t, ())), default=0)
+
+    tasks = set(deps) | {u for ups in deps.values() for u in ups}
+    return sorted(tasks, key=lambda t: (depth(t), t))
 
 
 # ---------------------------------------------------------------------- Exercise 2: cache_key
@@ -265,6 +372,92 @@ def key_repr_of_sorted_reprs(task, params, input_hashes):
     """SHA-256 of the repr of sorted item reprs (repr keeps 1.0 apart from '1.0'; right)."""
     items = (task, sorted(repr(item) for item in params.items()), sorted(input_hashes.items()))
     return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
+def key_of_frozensets(task, params, input_hashes):
+    """Hashes the repr of frozensets to ignore dict order: a set iterates in hash() order, which changes in every new process."""
+    items = (task, frozenset(params.items()), frozenset(input_hashes.items()))
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
+def key_of_a_set_of_items(task, params, input_hashes):
+    """Hashes str() of one set holding the task and all items: its order follows PYTHONHASHSEED."""
+    return hashlib.sha256(str({task, *params.items(), *input_hashes.items()}).encode()).hexdigest()
+
+
+def key_numbers_as_floats(task, params, input_hashes):
+    """Turns every number into a float first: max_iter=100 and max_iter=100.0 share a key."""
+    numbers = {k: float(v) if isinstance(v, (int, float)) else v for k, v in params.items()}
+    return hashlib.sha256(
+        json.dumps([task, numbers, input_hashes], sort_keys=True).encode()
+    ).hexdigest()
+
+
+def key_sorts_names_and_values_apart(task, params, input_hashes):
+    """Sorts the parameter names and the parameter values separately: which name has which value is lost."""
+    text = repr(
+        (
+            task,
+            sorted(params),
+            sorted(repr(v) for v in params.values()),
+            sorted(input_hashes.items()),
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def key_flattens_params_and_inputs(task, params, input_hashes):
+    """Merges params and inputs into one dict: an input passed as a parameter of the same name keeps the key."""
+    return hashlib.sha256(
+        json.dumps({"task": task, **params, **input_hashes}, sort_keys=True).encode()
+    ).hexdigest()
+
+
+def key_writes_into_params(task, params, input_hashes):
+    """Adds the task and the inputs into the caller's params dict before hashing it."""
+    params["__task__"] = task
+    params.update(input_hashes)
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+
+
+def key_streams_without_separators(task, params, input_hashes):
+    """Feeds names and values to the hash with no separator: {'C': 10.0} and {'C1': 0.0} hash the same bytes."""
+    h = hashlib.sha256(task.encode())
+    for k, v in sorted(params.items()):
+        h.update(k.encode())
+        h.update(repr(v).encode())
+    for k, v in sorted(input_hashes.items()):
+        h.update(k.encode())
+        h.update(v.encode())
+    return h.hexdigest()
+
+
+def key_first_input_only(task, params, input_hashes):
+    """Hashes only the first input by name: a change to the labels goes unnoticed."""
+    first = sorted(input_hashes)[0]
+    return hashlib.sha256(
+        json.dumps([task, params, first, input_hashes[first]], sort_keys=True).encode()
+    ).hexdigest()
+
+
+def key_truncated_sha256(task, params, input_hashes):
+    """Keeps the first 16 hex digits of SHA-256 (64 bits) to get short file names."""
+    return hashlib.sha256(
+        json.dumps([task, params, input_hashes], sort_keys=True).encode()
+    ).hexdigest()[:16]
+
+
+def key_plain_sorted_json(task, params, input_hashes):
+    """SHA-256 of JSON with sort_keys=True and no type tags: JSON already tells 1, 1.0 and '1.0' apart (right)."""
+    return hashlib.sha256(
+        json.dumps([task, params, input_hashes], sort_keys=True).encode()
+    ).hexdigest()
+
+
+def key_md5_upper_case(task, params, input_hashes):
+    """MD5 (128 bits, enough for a cache key) of sorted JSON, in capital hex digits (right)."""
+    text = json.dumps({"task": task, "params": params, "inputs": input_hashes}, sort_keys=True)
+    return hashlib.md5(text.encode()).hexdigest().upper()
 
 
 # -------------------------------------------------------------------------- Exercise 3: retry
@@ -417,6 +610,124 @@ def retry_raises_after_the_loop(task, *, retries, base_delay_s, sleep):
             if attempt < retries:
                 sleep(base_delay_s * 2**attempt)
     raise last
+
+
+def retry_with_time_sleep(task, *, retries, base_delay_s, sleep):
+    """Waits with time.sleep (in ms, to be quick) instead of the sleep it was given: the scheduler cannot control the waits."""
+    import time
+
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            time.sleep(base_delay_s * 2**attempt / 1000)
+
+
+def retry_raises_a_copy(task, *, retries, base_delay_s, sleep):
+    """Raises a new exception of the same type and message: the traceback of the task's failure is lost."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception as exc:
+            if attempt == retries:
+                raise type(exc)(*exc.args) from None
+            sleep(base_delay_s * 2**attempt)
+
+
+def retry_forever(task, *, retries, base_delay_s, sleep):
+    """Ignores retries and tries until the task succeeds: a task that keeps failing is called for ever."""
+    delay = base_delay_s
+    while True:
+        try:
+            return task()
+        except Exception:
+            sleep(delay)
+            delay *= 2
+
+
+@never_returns
+def retry_forever_bare_except(task, *, retries, base_delay_s, sleep):
+    """Retries for ever with a bare except, which swallows even the interrupt that should stop it."""
+    delay = base_delay_s
+    while True:
+        try:
+            return task()
+        except:  # noqa: E722 - the mistake on purpose
+            sleep(delay)
+            delay *= 2
+
+
+def retry_never_counts_down(task, *, retries, base_delay_s, sleep):
+    """A while loop on retries that never decrements it: only retries=0 ever stops."""
+    delay = base_delay_s
+    while retries >= 0:
+        try:
+            return task()
+        except Exception:
+            if retries == 0:
+                raise
+            sleep(delay)
+            delay *= 2
+
+
+def retry_power_of_base(task, *, retries, base_delay_s, sleep):
+    """Waits base, base², base³…: exponential in the base, not doubling (right only when base is 2)."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(base_delay_s ** (attempt + 1))
+
+
+def retry_returns_the_exception(task, *, retries, base_delay_s, sleep):
+    """Returns the last exception object instead of raising it."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception as exc:
+            if attempt == retries:
+                return exc
+            sleep(base_delay_s * 2**attempt)
+
+
+def retry_zero_means_one(task, *, retries, base_delay_s, sleep):
+    """Treats retries=0 as 'use the default of one retry'."""
+    retries = retries or 1
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(base_delay_s * 2**attempt)
+
+
+def retry_integer_delays(task, *, retries, base_delay_s, sleep):
+    """Doubles with a bit shift on int(base_delay_s): a base of 0.5 s becomes 0."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(int(base_delay_s) << attempt)
+
+
+def retry_raise_from_none_after_loop(task, *, retries, base_delay_s, sleep):
+    """Keeps the last exception and raises that same object after the loop, from None (right)."""
+    last = None
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception as exc:
+            last = exc
+        if attempt < retries:
+            sleep(base_delay_s * 2**attempt)
+    raise last from None
 
 
 # ----------------------------------------------------------------------- Exercise 4: best_run
@@ -572,6 +883,110 @@ def best_dropna_then_filter(runs, *, metric, max_latency_ms):
     return order["run_id"].iloc[0]
 
 
+def best_ties_by_run_id(runs, *, metric, max_latency_ms):
+    """Breaks ties by run_id in alphabetical order, not by latency."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return None
+    return ok.sort_values([col, "run_id"], ascending=[False, True]).iloc[0]["run_id"]
+
+
+def best_last_of_ties(runs, *, metric, max_latency_ms):
+    """Sorts ascending by the metric and takes the last row: among tied runs, the one listed last."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return None
+    return ok.sort_values(col, kind="stable").iloc[-1]["run_id"]
+
+
+def best_ties_by_param(runs, *, metric, max_latency_ms):
+    """Breaks ties by the parameter C (compared as text), not by latency."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return None
+    return ok.sort_values([col, "params.C"], ascending=[False, True]).iloc[0]["run_id"]
+
+
+def best_dropna_on_every_column(runs, *, metric, max_latency_ms):
+    """dropna() without subset: a run that lacks an unrelated metric or parameter is thrown out."""
+    ok = runs.dropna()
+    ok = ok[ok["metrics.latency_ms"] <= max_latency_ms]
+    if ok.empty:
+        return None
+    order = ok.sort_values([f"metrics.{metric}", "metrics.latency_ms"], ascending=[False, True])
+    return order.iloc[0]["run_id"]
+
+
+def best_weighted_score(runs, *, metric, max_latency_ms):
+    """Ranks by metric − 0.001 × latency: a weighted score trades a better metric for speed."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return None
+    score = ok[col] - 0.001 * ok["metrics.latency_ms"]
+    return ok.loc[score.idxmax(), "run_id"]
+
+
+def best_both_descending(runs, *, metric, max_latency_ms):
+    """Sorts the metric and the latency both descending: ties go to the slower run."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return None
+    return ok.sort_values([col, "metrics.latency_ms"], ascending=False).iloc[0]["run_id"]
+
+
+def best_checks_only_the_top_run(runs, *, metric, max_latency_ms):
+    """Takes the best run overall and returns None when it is too slow, instead of the best one within the budget."""
+    col = f"metrics.{metric}"
+    ok = runs.dropna(subset=[col])
+    if ok.empty:
+        return None
+    top = ok.sort_values([col, "metrics.latency_ms"], ascending=[False, True]).iloc[0]
+    return top["run_id"] if top["metrics.latency_ms"] <= max_latency_ms else None
+
+
+def best_empty_string_for_none(runs, *, metric, max_latency_ms):
+    """Returns '' instead of None when no run qualifies."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return ""
+    return ok.sort_values([col, "metrics.latency_ms"], ascending=[False, True]).iloc[0]["run_id"]
+
+
+def best_returns_a_series(runs, *, metric, max_latency_ms):
+    """Returns head(1)['run_id'], a one-row Series, not the run_id itself."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms].dropna(subset=[col])
+    if ok.empty:
+        return None
+    return ok.sort_values([col, "metrics.latency_ms"], ascending=[False, True]).head(1)["run_id"]
+
+
+def best_nlargest_keep_all(runs, *, metric, max_latency_ms):
+    """nlargest(1, keep='all') keeps every tied run; the fastest of them wins (right)."""
+    ok = runs[runs["metrics.latency_ms"] <= max_latency_ms]
+    top = ok.nlargest(1, f"metrics.{metric}", keep="all")
+    if top.empty:
+        return None
+    return top.nsmallest(1, "metrics.latency_ms")["run_id"].iloc[0]
+
+
+def best_numpy_lexsort(runs, *, metric, max_latency_ms):
+    """NumPy: a boolean mask, then lexsort by (latency, -score) (right)."""
+    score = runs[f"metrics.{metric}"].to_numpy(dtype=float)
+    latency = runs["metrics.latency_ms"].to_numpy(dtype=float)
+    mask = (latency <= max_latency_ms) & ~np.isnan(score)
+    if not mask.any():
+        return None
+    first = np.lexsort((latency[mask], -score[mask]))[0]
+    return str(runs["run_id"].to_numpy()[mask][first])
+
+
 WRONG = {
     "check_topological_order": [
         order_forgets_dependency_only_tasks,
@@ -585,6 +1000,12 @@ WRONG = {
         order_raises_runtime_error_on_cycle,
         order_fails_on_empty_graph,
         order_returns_tuple,
+        order_cycle_check_counts_only_keys,
+        order_dfs_recursion_error_on_cycle,
+        order_checks_two_cycles_only,
+        order_sorted_by_name,
+        order_returns_generator,
+        order_kahn_without_cycle_guard,
     ],
     "check_cache_key": [
         key_ignores_task_name,
@@ -601,6 +1022,15 @@ WRONG = {
         key_ignores_input_names,
         key_is_the_json_text,
         key_str_of_python_hash,
+        key_of_frozensets,
+        key_of_a_set_of_items,
+        key_numbers_as_floats,
+        key_sorts_names_and_values_apart,
+        key_flattens_params_and_inputs,
+        key_writes_into_params,
+        key_streams_without_separators,
+        key_first_input_only,
+        key_truncated_sha256,
     ],
     "check_retry": [
         retry_constant_delay,
@@ -613,6 +1043,15 @@ WRONG = {
         retry_sleeps_after_last_failure,
         retry_sleeps_before_first_call,
         retry_reraises_first_error,
+        retry_with_time_sleep,
+        retry_raises_a_copy,
+        retry_forever,
+        retry_forever_bare_except,
+        retry_never_counts_down,
+        retry_power_of_base,
+        retry_returns_the_exception,
+        retry_zero_means_one,
+        retry_integer_delays,
     ],
     "check_best_run": [
         best_ignores_budget,
@@ -626,15 +1065,42 @@ WRONG = {
         best_fills_callers_nans,
         best_max_over_nan_metric,
         best_sorts_missing_scores_first,
+        best_ties_by_run_id,
+        best_last_of_ties,
+        best_ties_by_param,
+        best_dropna_on_every_column,
+        best_weighted_score,
+        best_both_descending,
+        best_checks_only_the_top_run,
+        best_empty_string_for_none,
+        best_returns_a_series,
     ],
 }
 RIGHT = {
-    "check_topological_order": [order_kahn_by_hand, order_dfs_three_colours],
+    "check_topological_order": [
+        order_kahn_by_hand,
+        order_dfs_three_colours,
+        order_graphlib_add,
+        order_by_longest_path,
+    ],
     "check_cache_key": [
         key_blake2_of_sorted_repr,
         key_pickle_of_sorted_items,
         key_repr_of_sorted_reprs,
+        key_plain_sorted_json,
+        key_md5_upper_case,
     ],
-    "check_retry": [retry_recursive, retry_while_loop, retry_raises_after_the_loop],
-    "check_best_run": [best_plain_python, best_query_and_nlargest, best_dropna_then_filter],
+    "check_retry": [
+        retry_recursive,
+        retry_while_loop,
+        retry_raises_after_the_loop,
+        retry_raise_from_none_after_loop,
+    ],
+    "check_best_run": [
+        best_plain_python,
+        best_query_and_nlargest,
+        best_dropna_then_filter,
+        best_nlargest_keep_all,
+        best_numpy_lexsort,
+    ],
 }
