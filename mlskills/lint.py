@@ -16,7 +16,9 @@ Rules for chapters (``chapters/NN-slug.ipynb``):
 - heading levels never skip (an H2 is followed by H3, not H4);
 - every cell that outputs an image has alt text in ``metadata.mystnb.image.alt``;
 - every code cell is executed in order, with no stderr or error outputs;
-- ``# NBVAL_IGNORE_OUTPUT`` carries a reason; no placeholder text (TODO, TBD, FIXME).
+- ``# NBVAL_IGNORE_OUTPUT`` carries a reason; no placeholder text (TODO, TBD, FIXME);
+- no timing outside :mod:`mlskills.measure` (a ``time.perf_counter()`` reading, ``timeit``,
+  ``%timeit``/``%time``).
 
 Rules for solutions (``solutions/NN-slug.ipynb``): the title ``# Solutions: …``; at least four exercises
 as H2 headings with a difficulty of ★, ★★ or ★★★ (at least one ★★★); every marked
@@ -157,6 +159,29 @@ def _common(nb, name: str) -> list[Problem]:
                 problems.append(Problem(name, index, "a figure without alt text", "add cell metadata {\"mystnb\": {\"image\": {\"alt\": \"<what the figure shows and its finding>\"}}}"))
             elif len(alt.split()) < 5 or alt.strip().lower() in WEAK_ALT:
                 problems.append(Problem(name, index, f"alt text '{alt}' does not describe the figure", "say what is plotted and what it shows, in one or two sentences"))
+    problems += _timing_outside_the_harness(nb, name)
+    return problems
+
+
+#: Timing that bypasses mlskills.measure: a clock read, timeit, or an IPython timing magic.
+#: A clock passed as an argument (``clock=time.perf_counter``) is not a reading, so it passes.
+RAW_TIMING = re.compile(
+    r"\btime\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|process_time)\(\s*\)"
+    r"|\btimeit\.(?:timeit|repeat|Timer)\b|^\s*%{1,2}(?:timeit|time)\b",
+    re.MULTILINE,
+)
+
+
+def _timing_outside_the_harness(nb, name: str) -> list[Problem]:
+    """Every timing goes through mlskills.measure (CONTRIBUTING, "Timings that can be trusted")."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("%") else line for line in cell.source.splitlines())
+        match = RAW_TIMING.search(code)
+        if match:
+            problems.append(Problem(name, index, f"timing outside the shared harness ('{match.group(0).strip()}')", "time it with measure.compare(...) and print measure.print_environment() in the same cell (a demonstration of timing code takes a measure.FakeClock)"))
     return problems
 
 

@@ -627,3 +627,34 @@ def test_lint_path_lints_a_chapter_against_its_own_book_and_names_solutions_prob
     nbformat.write(broken, tmp_path / "solutions" / "99-x.ipynb")
     [problem] = lint.lint_path(tmp_path / "solutions" / "99-x.ipynb", root=tmp_path)
     assert str(problem).startswith("solutions/99-x.ipynb, cell 0: the title does not start with '# Solutions:'")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import time\nstart = time.perf_counter()\nf()\nprint(time.perf_counter() - start)",
+        "import timeit\nprint(timeit.timeit(f, number=100))",
+        "%timeit f()",
+        "%%time\nf()",
+        "t0 = time.time( )",
+    ],
+)
+def test_timing_outside_the_shared_harness_is_flagged(source):
+    nb = good_solutions()
+    nb.cells.append(new_code_cell(source, execution_count=99))
+    problems = [p for p in lint.lint_solutions(nb, "solutions/99-x.ipynb") if "timing outside the shared harness" in p.message]
+    assert [p.cell for p in problems] == [len(nb.cells) - 1] and "measure.compare" in problems[0].fix
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def harness(fn, clock=time.perf_counter):\n    start = clock()\n    fn()\n    return clock() - start",
+        "table = measure.compare({'a': f}, threads=1).table()  # not time.perf_counter() by hand",
+        "run_time = time.sleep(0)",
+    ],
+)
+def test_a_clock_passed_as_an_argument_or_named_in_a_comment_is_not_timing(source):
+    nb = good_solutions()
+    nb.cells.append(new_code_cell(source, execution_count=99))
+    assert not [p for p in lint.lint_solutions(nb, "solutions/99-x.ipynb") if "timing outside" in p.message]
