@@ -198,3 +198,29 @@ def test_at_low_false_positive_rates_the_simple_attack_is_no_better_than_a_guess
             assert tpr_1 == 0.0 and tpr_10 >= 0.2
         else:
             assert tpr_10 <= 0.15, (leaf, tpr_10)
+
+
+def test_k_anonymity_reports_what_it_cost(summary):
+    """The release lost rows and detail; the summary says how much, and l of the decision."""
+    suppressed, share = numbers(summary["information lost for k=5: rows suppressed"])
+    assert 0 < suppressed <= 50 and share <= 1.0
+    before, after = numbers(summary["QI combinations before / after"])[:2]
+    assert before >= 4500 and after < before / 5
+    assert numbers(summary["l-diversity of the decision after k=5"])[0] >= 1
+
+
+def test_the_onnx_file_is_standard_operators_and_an_unknown_one_is_refused():
+    text = stored_text("onnx")
+    assert "operators in the file: ['ai.onnx:MatMul', 'ai.onnx:Add', 'ai.onnx:Sigmoid']" in text
+    assert "ONNX Runtime agrees with scikit-learn on 100.0% of applicants" in text
+    assert "refused to load it: com.attacker:RunShell" in text
+
+
+def test_the_chapter_links_its_datasheets():
+    """Issue 13: the model card and harms assessment link to the data's datasheets (Chapter 2)."""
+    import json
+
+    cells = {c.get("id"): "".join(c["source"]) for c in json.loads(CHAPTER.read_text())["cells"]}
+    for cell in ("accountability", "harms"):
+        assert "(../data/datasheets/lending_applicants.md)" in cells[cell], cell
+    assert "(02-data.ipynb)" in cells["accountability"]
