@@ -458,7 +458,15 @@ def test_the_grpc_server_process_is_gone_afterwards(model, tmp_path):
 
     path = model.save(tmp_path / "model.json")
     service = Service(
-        [sys.executable, "-m", "mlskills.apis.grpc_service", "--port", "{port}", "--model", str(path)],
+        [
+            sys.executable,
+            "-m",
+            "mlskills.apis.grpc_service",
+            "--port",
+            "{port}",
+            "--model",
+            str(path),
+        ],
         ready="tcp",
         env={"PENGUIN_API_KEYS": json.dumps({READER: ["predict"]})},
     )
