@@ -135,11 +135,27 @@ def _cache_key_of(fn, task, params, inputs):
     """Call ``fn`` on copies and fail if it changed them."""
     given_params, given_inputs = dict(params), dict(inputs)
     key = call(fn, task, given_params, given_inputs)
-    if given_params != params or given_inputs != inputs:
-        raise Fail(
-            f"cache_key changed the dicts it was given (params {short(params)} became {short(given_params)}): "
-            "an orchestrator passes the same params on to the task, so leave them as they were"
-        )
+    for name, before, after in [
+        ("params", params, given_params),
+        ("input_hashes", inputs, given_inputs),
+    ]:
+        if after != before:
+            changes = [
+                f"{how} {short(keys)}"
+                for how, keys in [
+                    ("added", sorted(set(after) - set(before))),
+                    ("removed", sorted(set(before) - set(after))),
+                    (
+                        "changed",
+                        sorted(k for k in set(before) & set(after) if before[k] != after[k]),
+                    ),
+                ]
+                if keys
+            ]
+            raise Fail(
+                f"cache_key changed the {name} dict it was given ({', '.join(changes)}): "
+                "an orchestrator passes the same dicts on to the task, so leave them as they were"
+            )
     return key
 
 
@@ -166,14 +182,15 @@ def check_cache_key(fn):
         raise Fail(
             "cache_key returned two different keys for the same call: a key must be deterministic"
         )
-    reordered = _cache_key_of(
-        fn, task, dict(reversed(params.items())), dict(reversed(inputs.items()))
-    )
-    if reordered != key:
-        raise Fail(
-            "the same parameters and inputs written in another order gave another key: "
-            "a dict's insertion order is not part of what a task computes"
-        )
+    for name, reordered in [
+        ("parameters", (task, dict(reversed(params.items())), inputs)),
+        ("inputs", (task, params, dict(reversed(inputs.items())))),
+    ]:
+        if _cache_key_of(fn, *reordered) != key:
+            raise Fail(
+                f"the same {name} written in another order gave another key: "
+                "a dict's insertion order is not part of what a task computes"
+            )
     # The same call as if made in other Python processes: only str's hash() differs.
     many = {"C": 1.0, "max_iter": 100, "penalty": "l2", "solver": "lbfgs", "tol": 1e-4}
     seeded = []
@@ -406,6 +423,13 @@ _CASES = [
         ),
         "f1",
         8.0,
+        "r1",
+    ),
+    (
+        "the budget is tighter (5 ms)",
+        _runs([["r1", "0.1", 0.95, 0.9, 4.0], ["r2", "1.0", 0.97, 0.9, 6.0]]),
+        "accuracy",
+        5.0,
         "r1",
     ),
     (

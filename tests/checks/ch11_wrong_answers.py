@@ -16,6 +16,7 @@ import graphlib
 import hashlib
 import json
 import pickle
+import uuid
 
 import numpy as np
 import pandas as pd
@@ -460,6 +461,38 @@ def key_md5_upper_case(task, params, input_hashes):
     return hashlib.md5(text.encode()).hexdigest().upper()
 
 
+def key_with_a_random_uuid(task, params, input_hashes):
+    """Adds uuid4() to make every key unique: the same call never finds its cached output."""
+    text = json.dumps([task, params, input_hashes, uuid.uuid4().hex], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def key_writes_into_input_hashes(task, params, input_hashes):
+    """Records the task among the caller's input hashes before hashing them."""
+    input_hashes["__task__"] = task
+    return hashlib.sha256(json.dumps([params, input_hashes], sort_keys=True).encode()).hexdigest()
+
+
+def key_sorts_params_only(task, params, input_hashes):
+    """Sorts the parameters but hashes str() of the inputs dict: the inputs' order still counts."""
+    return hashlib.sha256(
+        f"{task}|{json.dumps(params, sort_keys=True)}|{input_hashes}".encode()
+    ).hexdigest()
+
+
+def key_sorts_inputs_only(task, params, input_hashes):
+    """Sorts the inputs but hashes the parameters in the order they were written."""
+    return hashlib.sha256(
+        f"{task}|{json.dumps(params)}|{sorted(input_hashes.items())}".encode()
+    ).hexdigest()
+
+
+def key_frozenset_of_inputs(task, params, input_hashes):
+    """Sorted JSON for the parameters but a frozenset for the inputs: its order follows PYTHONHASHSEED."""
+    text = repr((task, json.dumps(params, sort_keys=True), frozenset(input_hashes.items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 # -------------------------------------------------------------------------- Exercise 3: retry
 def retry_constant_delay(task, *, retries, base_delay_s, sleep):
     """Waits the same time before every retry (no backoff)."""
@@ -730,6 +763,29 @@ def retry_raise_from_none_after_loop(task, *, retries, base_delay_s, sleep):
     raise last from None
 
 
+def retry_forgets_return(task, *, retries, base_delay_s, sleep):
+    """Calls the task but never returns its value."""
+    for attempt in range(retries + 1):
+        try:
+            task()
+            return None
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(base_delay_s * 2**attempt)
+
+
+def retry_ignores_base_delay(task, *, retries, base_delay_s, sleep):
+    """Waits 1, 2, 4… seconds whatever base_delay_s says."""
+    for attempt in range(retries + 1):
+        try:
+            return task()
+        except Exception:
+            if attempt == retries:
+                raise
+            sleep(2**attempt)
+
+
 # ----------------------------------------------------------------------- Exercise 4: best_run
 def best_ignores_budget(runs, *, metric, max_latency_ms):
     """Picks the most accurate run whatever its latency."""
@@ -987,6 +1043,15 @@ def best_numpy_lexsort(runs, *, metric, max_latency_ms):
     return str(runs["run_id"].to_numpy()[mask][first])
 
 
+def best_hard_codes_the_budget(runs, *, metric, max_latency_ms):
+    """Uses the chapter's 8 ms SLA instead of the max_latency_ms it was given."""
+    col = f"metrics.{metric}"
+    ok = runs[runs["metrics.latency_ms"] <= 8.0].dropna(subset=[col])
+    if ok.empty:
+        return None
+    return ok.sort_values([col, "metrics.latency_ms"], ascending=[False, True]).iloc[0]["run_id"]
+
+
 WRONG = {
     "check_topological_order": [
         order_forgets_dependency_only_tasks,
@@ -1031,6 +1096,11 @@ WRONG = {
         key_streams_without_separators,
         key_first_input_only,
         key_truncated_sha256,
+        key_with_a_random_uuid,
+        key_writes_into_input_hashes,
+        key_sorts_params_only,
+        key_sorts_inputs_only,
+        key_frozenset_of_inputs,
     ],
     "check_retry": [
         retry_constant_delay,
@@ -1052,6 +1122,8 @@ WRONG = {
         retry_returns_the_exception,
         retry_zero_means_one,
         retry_integer_delays,
+        retry_forgets_return,
+        retry_ignores_base_delay,
     ],
     "check_best_run": [
         best_ignores_budget,
@@ -1074,6 +1146,7 @@ WRONG = {
         best_checks_only_the_top_run,
         best_empty_string_for_none,
         best_returns_a_series,
+        best_hard_codes_the_budget,
     ],
 }
 RIGHT = {
