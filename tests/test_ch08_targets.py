@@ -170,7 +170,10 @@ def test_streamed_lstm_ties_the_windowed_lstm_within_the_interval():
 
 
 def _speed_up(text: str, fast: str, slow: str) -> float:
-    match = re.search(rf"{re.escape(fast)} is ([\d.]+)× faster than {re.escape(slow)} \(ranges do not overlap\)", text)
+    match = re.search(
+        rf"{re.escape(fast)} is ([\d.]+)× faster than {re.escape(slow)} \(ranges do not overlap\)",
+        text,
+    )
     assert match, text
     return float(match.group(1))
 
