@@ -127,10 +127,6 @@ class _Reseeded(str):
         return int.from_bytes(digest, "big", signed=True)
 
 
-def _reseeded(value):
-    return _Reseeded(value) if isinstance(value, str) else value
-
-
 def _cache_key_of(fn, task, params, inputs):
     """Call ``fn`` on copies and fail if it changed them."""
     given_params, given_inputs = dict(params), dict(inputs)
@@ -197,9 +193,10 @@ def check_cache_key(fn):
     for salt in range(4):
         _Reseeded.salt = salt
         try:
-            p = {_Reseeded(k): _reseeded(v) for k, v in many.items()}
-            i = {_Reseeded(k): _Reseeded(v) for k, v in inputs.items()}
-            seeded.append(call(fn, _Reseeded(task), p, i))
+            # Only the names are reseeded: the values keep their own types, which a key may inspect.
+            p = {_Reseeded(k): v for k, v in many.items()}
+            i = {_Reseeded(k): v for k, v in inputs.items()}
+            seeded.append(call(fn, task, p, i))
         finally:
             _Reseeded.salt = 0
     if len(set(seeded)) > 1:

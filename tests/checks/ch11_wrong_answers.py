@@ -493,6 +493,18 @@ def key_frozenset_of_inputs(task, params, input_hashes):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def key_strict_type_tags(task, params, input_hashes):
+    """Refuses types other than int, float and str and tags each value with a letter for its type (right)."""
+    tags = {int: "i", float: "f", str: "s"}
+    for name, value in params.items():
+        if type(value) not in tags:
+            raise TypeError(f"parameter {name} has unsupported type {type(value).__name__}")
+    typed = {name: [tags[type(value)], value] for name, value in params.items()}
+    return hashlib.sha256(
+        json.dumps([task, typed, input_hashes], sort_keys=True).encode()
+    ).hexdigest()
+
+
 # -------------------------------------------------------------------------- Exercise 3: retry
 def retry_constant_delay(task, *, retries, base_delay_s, sleep):
     """Waits the same time before every retry (no backoff)."""
@@ -1162,6 +1174,7 @@ RIGHT = {
         key_repr_of_sorted_reprs,
         key_plain_sorted_json,
         key_md5_upper_case,
+        key_strict_type_tags,
     ],
     "check_retry": [
         retry_recursive,
