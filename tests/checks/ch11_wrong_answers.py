@@ -448,6 +448,12 @@ def key_truncated_sha256(task, params, input_hashes):
     ).hexdigest()[:16]
 
 
+def key_frozenset_of_params(task, params, input_hashes):
+    """A frozenset for the parameters but sorted JSON for the inputs: the parameters' order follows PYTHONHASHSEED."""
+    text = repr((task, frozenset(params.items()), json.dumps(input_hashes, sort_keys=True)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def key_plain_sorted_json(task, params, input_hashes):
     """SHA-256 of JSON with sort_keys=True and no type tags: JSON already tells 1, 1.0 and '1.0' apart (right)."""
     return hashlib.sha256(
@@ -1113,6 +1119,7 @@ WRONG = {
         key_sorts_params_only,
         key_sorts_inputs_only,
         key_frozenset_of_inputs,
+        key_frozenset_of_params,
     ],
     "check_retry": [
         retry_constant_delay,
