@@ -110,3 +110,14 @@ def test_colab_installs_only_missing_runtime_packages():
     assert "torch" in colab.direct() and "jupyter-book" not in colab.direct() and "nbgrader" not in colab.direct()
     assert all(name in pinned for name in colab.direct()), "every direct dependency is pinned"
     assert colab.missing() == [], "in the book's own environment nothing is missing"
+
+
+def test_the_setup_page_clones_the_repository_of_the_config():
+    """A fork changes repository.url in _config.yml (reference/for-instructors.md); the clone
+    commands of start/setup.md must follow, or its readers clone the original book."""
+    import yaml
+
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"].rstrip("/")
+    page = (ROOT / "start" / "setup.md").read_text(encoding="utf-8")
+    clones = re.findall(r"https://github\.com/[\w.-]+/[\w.-]+", page)
+    assert len(clones) >= 2 and {c.removesuffix(".git") for c in clones} == {url}, (clones, url)
