@@ -7,7 +7,7 @@ Airflow DAG call. Artifacts (``Dataset``, ``Model``, ``Metrics``) are files the 
 stores in object storage and passes by URI.
 
 Run as a script, it compiles the pipeline with the real ``kfp`` compiler into a temporary
-folder (no cluster needed) and prints a JSON summary of the compiled pipeline spec.
+folder that it deletes (no cluster needed) and prints a JSON summary of the compiled pipeline spec.
 """
 
 import json
@@ -132,14 +132,13 @@ def summary(spec: dict) -> dict:
 if __name__ == "__main__":
     import yaml
 
-    folder = Path(tempfile.mkdtemp(prefix="ch11-kfp-"))
-    package = folder / "penguin_training.yaml"
-    compiler.Compiler().compile(penguin_training, package_path=str(package))
-    spec = yaml.safe_load(package.read_text())
-    out = summary(spec)
-    out["yaml_lines"] = len(package.read_text().splitlines())
-    if "--show" in sys.argv:
+    with tempfile.TemporaryDirectory(prefix="ch11-kfp-") as folder:  # deleted on exit
+        package = Path(folder) / "penguin_training.yaml"
+        compiler.Compiler().compile(penguin_training, package_path=str(package))
         text = package.read_text()
+    out = summary(yaml.safe_load(text))
+    out["yaml_lines"] = len(text.splitlines())
+    if "--show" in sys.argv:
         start = text.index("  comp-train:")
         out["excerpt"] = "\n".join(text[start:].splitlines()[:24])
     print(json.dumps(out))
