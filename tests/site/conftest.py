@@ -29,6 +29,17 @@ def chromium_path() -> str | None:
 
 def build(out: Path, solutions: bool = True) -> subprocess.CompletedProcess:
     """Build the site as `make book` does, into ``out``; return the finished process."""
+    return start_build(out, solutions).wait_finished()
+
+
+class _Build(subprocess.Popen):
+    def wait_finished(self) -> subprocess.CompletedProcess:
+        stdout, stderr = self.communicate()
+        return subprocess.CompletedProcess(self.args, self.returncode, stdout, stderr)
+
+
+def start_build(out: Path, solutions: bool = True) -> _Build:
+    """Start building the site as `make book` does, into ``out``; ``.wait_finished()`` for the result."""
     jb = str(Path(sys.executable).with_name("jupyter-book"))
     env = dict(os.environ)
     command = [jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
@@ -37,17 +48,33 @@ def build(out: Path, solutions: bool = True) -> subprocess.CompletedProcess:
         subprocess.run([sys.executable, "-m", "mlskills.site", "toc-without-solutions", str(toc)], check=True, capture_output=True)
         command += ["--toc", str(toc)]
         env["BOOK_SOLUTIONS"] = "0"
-    return subprocess.run(command, capture_output=True, text=True, env=env)
+    return _Build(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+#: The build without solutions (for course forks) runs beside the main build: each is one
+#: process, and the machine has two cores (about 20 s less than one after the other).
+_WITHOUT_SOLUTIONS: dict = {}
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, request) -> Path:
     out = tmp_path_factory.mktemp("site")
+    forks = tmp_path_factory.mktemp("site-without-solutions")
+    _WITHOUT_SOLUTIONS["out"], _WITHOUT_SOLUTIONS["build"] = forks, start_build(forks, solutions=False)
+    request.addfinalizer(_WITHOUT_SOLUTIONS["build"].kill)  # no build left running if no test waits for it
     finished = build(out)
     assert finished.returncode == 0, "the book does not build cleanly with -W -n:\n" + "\n".join(
         line for line in (finished.stdout + finished.stderr).splitlines() if "WARNING" in line or "ERROR" in line
     )
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def site_without_solutions(site) -> tuple[subprocess.CompletedProcess, Path]:
+    """The finished build without solutions, and its html folder."""
+    if "finished" not in _WITHOUT_SOLUTIONS:
+        _WITHOUT_SOLUTIONS["finished"] = _WITHOUT_SOLUTIONS["build"].wait_finished()
+    return _WITHOUT_SOLUTIONS["finished"], _WITHOUT_SOLUTIONS["out"] / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
