@@ -106,6 +106,24 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+#: Chromium's options for every test: resolve no host but loopback, so the site must work
+#: with the network off.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+#: Browsers that audit pages side by side (axe's colour-contrast rule takes 10-20 s on a
+#: chapter page; each browser's page runs in its own renderer process, one per core).
+AUDIT_BROWSERS = int(os.environ.get("AUDIT_BROWSERS", len(os.sched_getaffinity(0))))
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
@@ -116,19 +134,37 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                # resolve no host but loopback: the site must work with the network off
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def in_browsers(items: list, work) -> list:
+    """``[work(browser, item) for item in items]``, shared among AUDIT_BROWSERS browsers.
+
+    Playwright's sync API belongs to the thread that started it, so each worker thread starts
+    its own Chromium; results come back in the order of ``items``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    todo = list(enumerate(items))
+    lock, results = threading.Lock(), {}
+
+    def worker():
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            try:
+                while True:
+                    with lock:
+                        if not todo:
+                            return
+                        i, item = todo.pop(0)
+                    results[i] = work(browser, item)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max(1, AUDIT_BROWSERS)) as pool:
+        for future in [pool.submit(worker) for _ in range(max(1, AUDIT_BROWSERS))]:
+            future.result()
+    return [results[i] for i in range(len(items))]

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tests.site.conftest import PAGE_WEIGHTS, ROOT
+from tests.site.conftest import PAGE_WEIGHTS, ROOT, in_browsers
 
 pytestmark = pytest.mark.site
 
@@ -101,31 +101,34 @@ def visit(browser, url: str, wait: str = "load", color_scheme: str = "light"):
     return page, problems, weight
 
 
+def audit_page(browser, server: str, site: Path, rel: str) -> dict:
+    """Visit one page; its problems, image facts, serious axe findings and weights."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems, weight = visit(browser, f"{server}/{rel}")
+    images = page.eval_on_selector_all(
+        "img",
+        "els => els.map(e => ({src: e.getAttribute('src'), alt: e.getAttribute('alt'), loaded: e.complete && e.naturalWidth > 0, decorative: e.getAttribute('role') === 'presentation'}))",
+    )
+    problems = list(problems)  # what the page itself did; axe's own fetches come after
+    # preload off: axe would re-fetch stylesheets and resolve their @imports wrongly
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+    serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+    scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+    plotly_drawn = page.eval_on_selector_all(".plotly-graph-div", "els => els.map(e => !!e.querySelector('svg.main-svg'))")
+    files = [site / p.lstrip("/") for p in weight["paths"] if (site / p.lstrip("/")).is_file()]
+    loaded = sum(f.stat().st_size for f in files)
+    mathjax = sum(f.stat().st_size for f in files if "_static/mathjax/" in f.as_posix())
+    gzipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+    page.context.close()
+    return {"problems": problems, "images": images, "serious": serious, "bytes": loaded, "gzip_bytes": gzipped, "scripts": scripts, "plotly_drawn": plotly_drawn, "mathjax_bytes": mathjax, "paths": sorted(weight["paths"])}
+
+
 @pytest.fixture(scope="module")
 def audit(site, server, browser):
     """Visit every page once; collect problems, image facts, axe results and weights."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    report = {}
-    for rel in all_pages(site):
-        page, problems, weight = visit(browser, f"{server}/{rel}")
-        images = page.eval_on_selector_all(
-            "img",
-            "els => els.map(e => ({src: e.getAttribute('src'), alt: e.getAttribute('alt'), loaded: e.complete && e.naturalWidth > 0, decorative: e.getAttribute('role') === 'presentation'}))",
-        )
-        problems = list(problems)  # what the page itself did; axe's own fetches come after
-        # preload off: axe would re-fetch stylesheets and resolve their @imports wrongly
-        results = axe.run(page, options={"resultTypes": ["violations"], "preload": False})
-        serious = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-        scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
-        plotly_drawn = page.eval_on_selector_all(".plotly-graph-div", "els => els.map(e => !!e.querySelector('svg.main-svg'))")
-        files = [site / p.lstrip("/") for p in weight["paths"] if (site / p.lstrip("/")).is_file()]
-        loaded = sum(f.stat().st_size for f in files)
-        mathjax = sum(f.stat().st_size for f in files if "_static/mathjax/" in f.as_posix())
-        gzipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
-        report[rel] = {"problems": problems, "images": images, "serious": serious, "bytes": loaded, "gzip_bytes": gzipped, "scripts": scripts, "plotly_drawn": plotly_drawn, "mathjax_bytes": mathjax, "paths": sorted(weight["paths"])}
-        page.context.close()
+    pages = all_pages(site)
+    report = dict(zip(pages, in_browsers(pages, lambda b, rel: audit_page(b, server, site, rel)), strict=True))
     weights = sorted(r["bytes"] for r in report.values())
     gzipped = sorted(r["gzip_bytes"] for r in report.values())
     summary = {
@@ -177,15 +180,16 @@ def test_dark_mode_pages_have_no_serious_accessibility_violations(server, browse
     """The theme follows the reader's system colour scheme: audit the main pages in dark mode too."""
     from axe_playwright_python.sync_playwright import Axe
 
-    bad = {}
-    for doc in [TOC["root"], *CHAPTERS]:
+    def dark_audit(browser, doc):
         page, problems, _ = visit(browser, f"{server}/{doc}.html", color_scheme="dark")
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        theme = page.evaluate("document.documentElement.dataset.theme")
         results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
-        serious = [f"{v['id']}: {v['help']} — e.g. {v['nodes'][0]['target']}" for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-        if serious or problems:
-            bad[doc] = serious + problems
         page.context.close()
+        serious = [f"{v['id']}: {v['help']} — e.g. {v['nodes'][0]['target']}" for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+        return serious + problems + ([] if theme == "dark" else [f"the page was drawn in the {theme!r} theme, not 'dark'"])
+
+    docs = [TOC["root"], *CHAPTERS]
+    bad = {doc: found for doc, found in zip(docs, in_browsers(docs, dark_audit), strict=True) if found}
     assert not bad, json.dumps(bad, indent=2)
 
 
