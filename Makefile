@@ -17,6 +17,7 @@ help:
 	@echo "make book      build the site into _build/html (sets up .venv first; only changed pages after the first time)"
 	@echo "make book-clean   build the whole site from scratch (make book FULL=1)"
 	@echo "make test      run every test: lint, data, exercises, checks, notebooks, site"
+	@echo "make environments   install the three pinned environments and web/ side by side (make test does it first)"
 	@echo "make test-notebooks NB=chapters/13-optimization.ipynb   verify stored outputs as another machine would"
 	@echo "make serve     serve _build/html on http://127.0.0.1:8000"
 	@echo "make execute NB=chapters/02-data.ipynb   re-execute notebooks in place (all if NB is empty)"
@@ -110,7 +111,7 @@ serve:
 
 # Every environment the tests use, installed side by side. On a fresh clone (2 cores, wheels
 # cached) one after the other took 472 s (.venv 291, functions 40, orchestration 120) and side
-# by side 365 s, npm included: pip spends much of its time waiting on the disk and the network.
+# by side 312-365 s, npm included: pip spends much of its time waiting on the disk and the network.
 environments:
 	$(MAKE) -j4 --output-sync=target setup functions-env orchestration-env web
 
