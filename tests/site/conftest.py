@@ -52,7 +52,7 @@ def start_build(out: Path, solutions: bool = True) -> _Build:
 
 
 #: The build without solutions (for course forks) runs beside the main build: each is one
-#: process, and the machine has two cores (about 20 s less than one after the other).
+#: process, and the machine has two cores.
 _WITHOUT_SOLUTIONS: dict = {}
 
 
