@@ -143,7 +143,9 @@ def in_browsers(items: list, work) -> list:
     """``[work(browser, item) for item in items]``, shared among AUDIT_BROWSERS browsers.
 
     Playwright's sync API belongs to the thread that started it, so each worker thread starts
-    its own Chromium; results come back in the order of ``items``."""
+    its own Chromium; results come back in the order of ``items``. Callers also take the
+    ``browser`` fixture: a missing Chromium then skips them (fails them in CI) like every
+    other browser test."""
     from concurrent.futures import ThreadPoolExecutor
 
     from playwright.sync_api import sync_playwright
