@@ -31,8 +31,82 @@ def test_purge_keeps_rules_whose_classes_are_used_and_drops_the_others():
 
 def test_purge_keeps_font_faces_keyframes_and_custom_properties():
     css = '@font-face{font-family:X;src:url(x.woff)}@keyframes spin{to{transform:rotate(1turn)}}:root{--pst-icon:"\\f05a"}'
-    purged = site_speed.purge_css(css, set())
-    assert purged == css.replace("\\f05a", "\uf05a")  # the escape is written as the character itself
+    assert site_speed.purge_css(css, set()) == css
+
+
+def test_the_rule_scanner_does_not_split_strings_comments_or_escapes():
+    css = (
+        '@charset "UTF-8";/* a { comment } */.a::before{content:"}{;"}.b\\{{x:1}'
+        "@media (min-width:1px){.c{y:'}'}/* } */.d{z:0}}.e{background:url(data:x;y)}"
+    )
+    assert site_speed.css_rules(css) == [
+        ('@charset "UTF-8"', None),
+        (".a::before", 'content:"}{;"'),
+        (".b\\{", "x:1"),
+        ("@media (min-width:1px)", ".c{y:'}'}/* } */.d{z:0}"),
+        (".e", "background:url(data:x;y)"),
+    ]
+    assert site_speed.purge_css(css, {"c"}) == "@charset \"UTF-8\";@media (min-width:1px){.c{y:'}'}}"
+
+
+def _rules(css: str) -> list[str]:
+    """Every style rule, with the at-rules it is nested in, as tinycss2 (a full CSS parser) reads it."""
+    import tinycss2
+
+    out: list[str] = []
+
+    def walk(rules, context=""):
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                out.append(context + tinycss2.serialize(rule.prelude).strip() + "{" + tinycss2.serialize(rule.content).strip() + "}")
+            elif rule.type == "at-rule":
+                prelude = f"@{rule.lower_at_keyword} {tinycss2.serialize(rule.prelude).strip()}"
+                if rule.content is not None and rule.lower_at_keyword in {"media", "supports", "layer", "container"}:
+                    walk(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), context + prelude + " ")
+                else:
+                    out.append(context + prelude + ("{" + tinycss2.serialize(rule.content).strip() + "}" if rule.content is not None else ";"))
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return out
+
+
+THEME_CSS = sorted(
+    p for pattern in ("pydata_sphinx_theme/theme/**/styles/*.css", "sphinx_book_theme/theme/**/*.css", "sphinx_design/compiled/*.css", "myst_nb/static/*.css")
+    for p in next(path for path in map(__import__("pathlib").Path, __import__("site").getsitepackages()) if (path / "sphinx").is_dir()).glob(pattern)
+)
+
+
+@pytest.mark.parametrize("path", THEME_CSS, ids=lambda p: p.name)
+def test_the_scanner_reads_the_themes_style_sheets_as_a_css_parser_does(path):
+    """The purge keeps and drops exactly the rules it would with a full parser (tinycss2)."""
+    css = path.read_text(encoding="utf-8")
+    tokens = set(re.findall(r"[.#](-?[A-Za-z_][\w-]*)", css))
+    some = {t for i, t in enumerate(sorted(tokens)) if i % 3 == 0}
+    for used in (tokens, some, set()):
+        assert _rules(site_speed.purge_css(css, used)) == _rules(_reference_purge(css, used))
+
+
+def _reference_purge(css: str, used: set[str]) -> str:
+    """The purge as it was written on tinycss2 (before issue 22's build-time work), as an oracle."""
+    import tinycss2
+
+    def keep(rules):
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                if not any(site_speed._selector_used(s.strip(), used) for s in tinycss2.serialize(rule.prelude).split(",")):
+                    continue
+            elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports", "layer", "container"} and rule.content is not None:
+                inner = keep(tinycss2.parse_rule_list(rule.content))
+                if not [r for r in inner if r.type not in {"whitespace", "comment"}]:
+                    continue
+                rule.content = inner
+            elif rule.type == "comment":
+                continue
+            kept.append(rule)
+        return kept
+
+    return tinycss2.serialize(keep(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)))
 
 
 def test_icon_code_points_are_found_escaped_and_raw():
@@ -90,3 +164,44 @@ def test_the_books_kind_of_math_becomes_mathml(tex):
     markup = site_speed._mathml(Writer(), None, tex, block=False)
     assert markup.startswith("<math") and markup.endswith("</math>")
     assert not re.search(r">\s+<", markup)
+
+
+IPYTHON_CASES = ["%timeit f(x)", "!pip list", "x = 1 if a != b else 2", "len?", "print('done!')", ">>> 1 + 1\n2", "%%time\nx = 1", "y = 50 % 7"]
+
+
+def _highlight_both_ways(source: str) -> tuple[str, str]:
+    """The HTML of a code cell as the build makes it, and with IPython's lexer as Sphinx would."""
+    from pygments import highlight
+    from sphinx.highlighting import PygmentsBridge
+
+    site_speed.cache_lexers_and_stems()
+    bridge = PygmentsBridge("html", "default")
+    original = PygmentsBridge.get_lexer.original(bridge, source, "ipython3")
+    return bridge.highlight_block(source, "ipython3"), highlight(source, original, bridge.get_formatter())
+
+
+@pytest.mark.parametrize("source", IPYTHON_CASES)
+def test_ipython_syntax_is_still_lexed_by_ipythons_lexer(source):
+    fast, original = _highlight_both_ways(source)
+    assert fast == original
+
+
+def test_the_books_code_cells_lexed_as_python_come_out_exactly_as_with_ipythons_lexer():
+    """Cells without IPython syntax are lexed by Python's lexer (faster): same HTML, byte for byte."""
+    import nbformat
+
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"][:12]:
+            fast, original = _highlight_both_ways(cell.source)
+            assert fast == original, f"{path.name}: a cell is highlighted differently:\n{cell.source[:300]}"
+
+
+def test_bibliography_names_decode_from_latex_as_before():
+    from pybtex.markup import LaTeXParser
+    from pybtex.richtext import Text
+
+    site_speed.cache_bibtex_plugins()
+    import codecs
+
+    for latex in ["M{\\\"u}ller", "Fran{\\c{c}}ois", "\\emph{Deep} learning", "plain words", "M{\\\"u}ller"]:
+        assert Text.from_latex(latex) == LaTeXParser(codecs.decode(latex, "ulatex")).parse()

@@ -150,6 +150,26 @@ def test_every_toc_page_was_built(site):
         assert f"{doc}.html" in built, f"{doc} is in _toc.yml but was not built"
 
 
+def test_every_sidebar_links_every_page_and_marks_its_own(site):
+    """The build resolves the table of contents once and only as deep as pages nest
+    (_ext/site_speed.py): every page's sidebar must still link every page of the book,
+    nested ones (the datasheets under the data catalogue) included, and mark itself."""
+    import posixpath
+
+    pages = [p for p in all_pages(site) if p not in {"genindex.html", "search.html", "index.html"}]
+    for rel in pages:
+        html = (site / rel).read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="bd-links bd-docs-nav".*?</nav>', html, re.DOTALL)
+        assert nav, f"{rel}: no sidebar"
+        links = re.findall(r'<a class="([^"]*)" href="([^"]*)"', nav.group(0))
+        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(rel), href)) for _, href in links if href != "#"}
+        missing = sorted(set(pages) - targets - {rel})
+        assert not missing, f"{rel}: the sidebar does not link {missing[:5]}"
+        if rel != "intro.html":  # the landing page is the sidebar's home link, marked on its <li>
+            current = [href for cls, href in links if "current" in cls.split()]
+            assert current == ["#"], f"{rel}: the sidebar should mark this page (and only it) as the current one, not {current}"
+
+
 def test_every_page_loads_cleanly_and_stays_on_this_host(audit):
     bad = {page: r["problems"] for page, r in audit.items() if r["problems"]}
     assert not bad, json.dumps(bad, indent=2)
