@@ -205,3 +205,26 @@ def test_bibliography_names_decode_from_latex_as_before():
 
     for latex in ["M{\\\"u}ller", "Fran{\\c{c}}ois", "\\emph{Deep} learning", "plain words", "M{\\\"u}ller"]:
         assert Text.from_latex(latex) == LaTeXParser(codecs.decode(latex, "ulatex")).parse()
+
+
+def test_each_bibliography_entry_is_formatted_once_and_comes_out_as_before():
+    import pybtex.plugin
+    from pybtex.database import parse_string
+    from pybtex.style.formatting import BaseStyle
+
+    site_speed.cache_bibtex_plugins()
+    bib = parse_string(
+        "@book{a, author={M{\\\"u}ller, Anna and Smith, Bo}, title={Data}, publisher={P}, year={2020}}"
+        "@article{b, author={Lee, Cy}, title={Speed}, journal={J}, year={2021}, volume={3}}",
+        "bibtex",
+    )
+    plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")
+    original = BaseStyle.format_entry.original
+    for key, entry in bib.entries.items():
+        first, second = plain().format_entry("1", entry), plain().format_entry("2", entry)
+        expected = original(plain(), "1", entry)
+        assert first.text == expected.text == second.text and (first.label, second.label) == ("1", "2")
+    unsrt = pybtex.plugin.find_plugin("pybtex.style.formatting", "unsrt")
+    alpha_names = plain(abbreviate_names=True).format_entry("1", bib.entries["a"]).text
+    assert alpha_names != plain().format_entry("1", bib.entries["a"]).text  # another option, another text
+    assert unsrt().format_entry("1", bib.entries["b"]).text == original(unsrt(), "1", bib.entries["b"]).text
