@@ -220,7 +220,7 @@ def test_each_bibliography_entry_is_formatted_once_and_comes_out_as_before():
     )
     plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")
     original = BaseStyle.format_entry.original
-    for key, entry in bib.entries.items():
+    for entry in bib.entries.values():
         first, second = plain().format_entry("1", entry), plain().format_entry("2", entry)
         expected = original(plain(), "1", entry)
         assert first.text == expected.text == second.text and (first.label, second.label) == ("1", "2")
