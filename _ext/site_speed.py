@@ -26,10 +26,9 @@ purged again from the theme's pristine copies, with the classes of every page.
 The build itself is kept fast (issue 22), each step leaving every page byte for byte as it was:
 lookups that Sphinx, Pygments and pybtex repeat for every code block, word and citation are
 remembered (lexers, formatters, stems, LaTeX decoding, formatted bibliography entries); the
-sidebar's table of contents is resolved once per build rather than once per page, and only as
-deep as pages nest; code cells without IPython syntax are lexed by Python's (faster) lexer;
-the CSS purge splits rules with a scanner; the book builds with one process per core
-(``mlskills/build_book.py``).
+sidebar's table of contents is resolved once per build rather than once per page; code cells
+without IPython syntax are lexed by Python's (faster) lexer; the CSS purge splits rules with a
+scanner; the book builds with one process per core (``mlskills/build_book.py``).
 """
 
 from __future__ import annotations
@@ -532,32 +531,6 @@ def cache_lexers_and_stems() -> None:
         en.SearchEnglish.stem = stem
 
 
-def sidebar_depth(env) -> int:
-    """How deep documents nest below the landing page (1 when _toc.yml lists only chapters)."""
-
-    def depth(doc: str, seen: frozenset) -> int:
-        children = [c for c in env.toctree_includes.get(doc, []) if c not in seen]
-        return 1 + max(depth(c, seen | {c}) for c in children) if children else 0
-
-    return max(1, depth(env.config.root_doc, frozenset({env.config.root_doc})))
-
-
-def limit_sidebar_depth(app, pagename, templatename, context, doctree):
-    """The sidebar lists page titles only, yet the theme resolves the whole table of contents
-    down to ``max_navbar_depth`` (4) levels of sections for every page it writes: each page's
-    section headings are copied, then dropped (10 % of a full build). No level below the
-    deepest page can show, so resolve only as deep as pages nest. The same sidebar comes out
-    (tests/site checks that it links every page of _toc.yml)."""
-    if "theme_max_navbar_depth" in context:
-        if getattr(app, "site_speed_sidebar_depth", None) is None:
-            app.site_speed_sidebar_depth = sidebar_depth(app.env)
-        context["theme_max_navbar_depth"] = min(int(context["theme_max_navbar_depth"]), app.site_speed_sidebar_depth)
-
-
-def forget_sidebar_depth(app, env):
-    app.site_speed_sidebar_depth = None  # pages may have moved: measure again
-
-
 #: Resolved table-of-contents entries, per build (emptied when the pages are read again).
 _TOC_ENTRIES: dict = {}
 
@@ -632,9 +605,6 @@ def setup(app):
     app.add_directive("site-speed-stats", SiteSpeedStats)
     app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
     app.connect("html-page-context", note_page)
-    # before the theme's own handlers (500), which render the sidebar to see whether it is empty
-    app.connect("html-page-context", limit_sidebar_depth, priority=400)
-    app.connect("env-updated", forget_sidebar_depth)
     app.connect("env-updated", forget_toctree_entries)
     # after book_extras' finish_html (priority 500), which copies scripts into _static/
     app.connect("build-finished", finish, priority=900)

@@ -151,9 +151,10 @@ def test_every_toc_page_was_built(site):
 
 
 def test_every_sidebar_links_every_page_and_marks_its_own(site):
-    """The build resolves the table of contents once and only as deep as pages nest
-    (_ext/site_speed.py): every page's sidebar must still link every page of the book,
-    nested ones (the datasheets under the data catalogue) included, and mark itself."""
+    """The build resolves the table of contents once for all pages (_ext/site_speed.py):
+    every page's sidebar must still link every page of the book, nested ones (the
+    datasheets under the data catalogue) included, and mark itself, not the page the
+    entries were first resolved for."""
     import posixpath
 
     pages = [p for p in all_pages(site) if p not in {"genindex.html", "search.html", "index.html"}]
