@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from pathlib import Path
 
 import pytest
+import sphinx
 
 from mlskills import ROOT
 
@@ -70,10 +72,16 @@ def _rules(css: str) -> list[str]:
     return out
 
 
+SITE_PACKAGES = Path(sphinx.__file__).resolve().parent.parent
 THEME_CSS = sorted(
-    p for pattern in ("pydata_sphinx_theme/theme/**/styles/*.css", "sphinx_book_theme/theme/**/*.css", "sphinx_design/compiled/*.css", "myst_nb/static/*.css")
-    for p in next(path for path in map(__import__("pathlib").Path, __import__("site").getsitepackages()) if (path / "sphinx").is_dir()).glob(pattern)
+    p for pattern in ("pydata_sphinx_theme/theme/**/styles/*.css", "sphinx_book_theme/theme/**/*.css", "sphinx_design/static/*.css", "myst_nb/static/*.css")
+    for p in SITE_PACKAGES.glob(pattern)
 )
+
+
+def test_the_scanner_is_tried_on_the_sheets_the_site_purges():
+    names = {p.name for p in THEME_CSS}
+    assert "pydata-sphinx-theme.css" in names and "sphinx-design.min.css" in names, f"theme style sheets not found under {SITE_PACKAGES}"
 
 
 @pytest.mark.parametrize("path", THEME_CSS, ids=lambda p: p.name)
