@@ -236,3 +236,67 @@ def test_each_bibliography_entry_is_formatted_once_and_comes_out_as_before():
     alpha_names = plain(abbreviate_names=True).format_entry("1", bib.entries["a"]).text
     assert alpha_names != plain().format_entry("1", bib.entries["a"]).text  # another option, another text
     assert unsrt().format_entry("1", bib.entries["b"]).text == original(unsrt(), "1", bib.entries["b"]).text
+
+
+def _infos(text):
+    """The link targets a formatted citation carries (they decide where its link points)."""
+    return [getattr(text, "info", ())] + [info for part in getattr(text, "parts", []) for info in _infos(part)]
+
+
+def test_each_distinct_citation_is_formatted_once_and_comes_out_as_before():
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.domain as bibtex_domain
+    from pybtex.database import parse_string
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+    from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
+
+    site_speed.cache_bibtex_plugins()
+    bib = parse_string(
+        "@book{a, author={M{\\\"u}ller, Anna}, title={Data}, publisher={P}, year={2020}}"
+        "@book{b, author={Lee, Cy}, title={Speed}, publisher={P}, year={2021}}",
+        "bibtex",
+    )
+    plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")()
+    entries = [(entry, plain.format_entry("1", entry)) for entry in bib.entries.values()]
+    style, original = AuthorYearReferenceStyle(), bibtex_domain.format_references.original
+    seen = set()
+    for entry, formatted_entry in entries:
+        for page in ("chapters/01", "chapters/02"):
+            for pre in ("", "see"):
+                for role in ("p", "t"):
+                    info = SphinxReferenceInfo(builder=None, fromdocname=page, todocname="reference/bibliography",
+                                               citation_id=f"id-{entry.key}", title=None, pre_text=pre, post_text="")
+                    got = bibtex_domain.format_references(style, role, [(entry, formatted_entry, info)])
+                    want = original(style, role, [(entry, formatted_entry, info)])
+                    assert (str(got), _infos(got)) == (str(want), _infos(want)), (entry.key, page, pre, role)
+                    assert bibtex_domain.format_references(style, role, [(entry, formatted_entry, info)]) is got
+                    seen.add((str(got), repr(_infos(got))))
+    assert len(seen) == 16  # every case differs from every other, so none was served another's text
+
+
+def test_plugins_are_found_as_before_with_the_installed_entry_points_read_once():
+    import importlib.metadata
+
+    import pybtex.plugin
+
+    site_speed.cache_bibtex_plugins()
+    assert pybtex.plugin.entry_points.original is importlib.metadata.entry_points
+    for group, name in [("pybtex.style.formatting", "plain"), ("pybtex.style.names", "lastfirst"),
+                        ("pybtex.style.labels", "number"), ("pybtex.database.input", "bibtex"),
+                        ("pybtex.style.formatting", "no-such-style")]:
+        assert list(pybtex.plugin.entry_points(group=group, name=name)) == list(importlib.metadata.entry_points(group=group, name=name))
+    assert list(pybtex.plugin.entry_points(group="pybtex.backends")) == list(importlib.metadata.entry_points(group="pybtex.backends"))
+
+
+def test_the_search_index_stems_with_snowballs_c_stemmer_and_the_same_stems():
+    import snowballstemmer
+    import Stemmer
+    from snowballstemmer.porter_stemmer import PorterStemmer
+
+    assert isinstance(snowballstemmer.stemmer("porter"), Stemmer.Stemmer), "PyStemmer is not installed: run make setup"
+    words = set()
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        words.update(word.lower() for word in re.findall(r"[A-Za-z]{3,}", path.read_text(encoding="utf-8")))
+    python, c = PorterStemmer(), snowballstemmer.stemmer("porter")
+    assert len(words) > 5000
+    assert [c.stemWord(word) for word in sorted(words)] == [python.stemWord(word) for word in sorted(words)]
