@@ -26,10 +26,11 @@ purged again from the theme's pristine copies, with the classes of every page.
 The build itself is kept fast (issue 22), each step leaving every page byte for byte as it was:
 lookups that Sphinx, Pygments and pybtex repeat for every code block, word and citation are
 remembered (lexers, formatters, stems, LaTeX decoding, plugin lookups, formatted bibliography
-entries and citations); the
-sidebar's table of contents is resolved once per build rather than once per page; code cells
-without IPython syntax are lexed by Python's (faster) lexer; the CSS purge splits rules with a
-scanner; the book builds with one process per core (``mlskills/build_book.py``).
+entries and citations); the sidebar's table of contents is resolved once per build rather than
+once per page, and its HTML made without BeautifulSoup (checked against the theme's own code
+on every page in the site tests); code cells without IPython syntax are lexed by Python's
+(faster) lexer; the CSS purge splits rules with a scanner; the book builds with one process per
+core, the pages shared between them by cost (``mlskills/build_book.py``).
 """
 
 from __future__ import annotations
@@ -609,6 +610,161 @@ def cache_toctree_entries() -> None:
     adapter._entries_from_toctree = _entries_from_toctree
 
 
+# --- the sidebar, without BeautifulSoup ----------------------------------------------------
+
+_SIDEBAR_TAGS = {"p", "span", "ul", "li", "a", "code", "em", "strong", "sub", "sup", "i", "b", "math", "mi", "mn", "mo", "mrow", "msub", "msup", "mtext"}
+_SIDEBAR_TOKEN = re.compile(r"<(/?)([a-z]+)((?:\s+[a-zA-Z_:][\w:.-]*=\"[^\"<>]*\")*)\s*>|([^<]+)|(<)")
+_SIDEBAR_ATTR = re.compile(r'([a-zA-Z_:][\w:.-]*)="([^"]*)"')
+
+
+class _Element:
+    __slots__ = ("name", "attrs", "children", "parent")
+
+    def __init__(self, name, attrs, parent):
+        self.name, self.attrs, self.children, self.parent = name, attrs, [], parent
+
+    def classes(self) -> list[str]:
+        return self.attrs.get("class", "").split()
+
+    def descendants(self):
+        for child in self.children:
+            if isinstance(child, _Element):
+                yield child
+                yield from child.descendants()
+
+    def html(self) -> str:
+        attrs = "".join(f' {key}="{html.escape(value, quote=False)}"' for key, value in self.attrs.items())
+        inner = "".join(child.html() if isinstance(child, _Element) else html.escape(child, quote=False) for child in self.children)
+        return f"<{self.name}{attrs}>{inner}</{self.name}>"
+
+
+def _parse_sidebar(text: str):
+    """Sphinx's HTML of a table of contents as a tree, or None for anything this does not
+    handle the way BeautifulSoup does (then the theme's own code runs)."""
+    root = current = _Element("", {}, None)
+    for match in _SIDEBAR_TOKEN.finditer(text):
+        closing, name, attrs, data, stray = match.groups()
+        if stray is not None:
+            return None
+        if data is not None:
+            current.children.append(html.unescape(data))
+        elif name not in _SIDEBAR_TAGS:
+            return None
+        elif closing:
+            if current.name != name or attrs:
+                return None
+            current = current.parent
+        else:
+            values = {}
+            for key, value in _SIDEBAR_ATTR.findall(attrs):
+                value = html.unescape(value)
+                if key in values or '"' in value:
+                    return None
+                values[key] = " ".join(value.split()) if key == "class" else value
+            element = _Element(name, values, current)
+            current.children.append(element)
+            current = element
+    return root if current is root else None
+
+
+def sidebar_html(toctree_html: str, show_nav_level: int) -> str | None:
+    """What the theme's ``generate_toctree_html(kind="sidebar", startdepth=0, ...)`` makes of
+    Sphinx's table of contents (pydata-sphinx-theme 0.17: toctree.py), without BeautifulSoup:
+    ``active`` beside ``current``, no links to sections within pages, the top lists marked as
+    the sidebar's, a ``<details>`` toggle around every nested list (open on the current page's
+    branch and down to ``show_nav_level``). None where the input needs more than that."""
+    root = _parse_sidebar(toctree_html)
+    if root is None or show_nav_level == 0:
+        return None
+    for li in [e for e in root.descendants() if e.name == "li"]:
+        if "current" in li.classes():
+            li.attrs["class"] = " ".join([*li.classes(), "active"])
+    for li in [e for e in root.descendants() if e.name == "li"]:
+        link = next((e for e in li.descendants() if e.name == "a"), None)
+        if link is not None and "#" in link.attrs.get("href", "") and link.attrs["href"] != "#":
+            li.parent.children.remove(li)
+    for ul in root.children:
+        if isinstance(ul, _Element) and ul.name == "ul":
+            ul.attrs["class"] = " ".join([*ul.classes(), "nav", "bd-sidenav"])
+    for li in [e for e in root.descendants() if e.name == "li"]:
+        classes = li.classes()
+        if any(e.name == "p" and "caption" in e.classes() for e in li.children if isinstance(e, _Element)):
+            return None
+        if not any(e.name == "ul" for e in li.descendants()):
+            continue
+        li.attrs["class"] = " ".join([*classes, "has-children"])
+        details = _Element("details", {}, li)
+        details.children, li.children = li.children, [details]
+        for child in details.children:
+            if isinstance(child, _Element):
+                child.parent = details
+        link = next((e for e in details.children if isinstance(e, _Element) and e.name == "a" and "reference" in e.classes()), None)
+        if link is not None:
+            details.children.remove(link)
+            li.children.insert(0, link)
+            link.parent = li
+        summary = _Element("summary", {}, details)
+        toggle = _Element("span", {"class": "toctree-toggle", "role": "presentation"}, summary)
+        toggle.children.append(_Element("i", {"class": "fa-solid fa-chevron-down"}, toggle))
+        summary.children.append(toggle)
+        details.children.insert(0, summary)
+        if "current" in classes:
+            details.attrs["open"] = "open"
+    for details in [e for e in root.descendants() if e.name == "details"]:
+        level = next((c for c in details.parent.classes() if c.startswith("toctree-l")), "")
+        if level[len("toctree-l"):].isdigit() and int(level[len("toctree-l"):]) < show_nav_level:
+            details.attrs["open"] = "open"
+    return "".join(child.html() if isinstance(child, _Element) else html.escape(child, quote=False) for child in root.children)
+
+
+#: Set by the site tests: every page's sidebar is also made by the theme's own code, and a
+#: difference stops the build.
+CHECK_SIDEBAR = "BOOK_CHECK_SIDEBAR"
+
+
+def fast_sidebar() -> None:
+    """The theme rebuilds the sidebar of every page with BeautifulSoup: it parses Sphinx's HTML
+    of the whole table of contents, adds its classes and toggles, and writes it out again: a
+    one-process build took 0.6-1.7 s longer with it (two rounds each). ``sidebar_html`` makes
+    the same HTML from the same input with a small parser for the few tags a table of contents
+    holds (0.1 s for the book's 62 pages); anything else goes to the theme's code. With ``BOOK_CHECK_SIDEBAR=1`` (the site tests) both run on every
+    page and a difference is an error."""
+    import functools
+    import os
+
+    from markupsafe import Markup
+    from pydata_sphinx_theme import toctree
+
+    if getattr(toctree.add_toctree_functions, "site_speed", False):
+        return
+    add_toctree_functions = toctree.add_toctree_functions
+
+    def add_fast_toctree_functions(app, pagename, templatename, context, doctree):
+        add_toctree_functions(app, pagename, templatename, context, doctree)
+        theme = context.get("generate_toctree_html")
+        if theme is None or "toctree" not in context:
+            return
+
+        @functools.cache  # as the theme's: its templates are rendered twice (once to see if empty)
+        def generate_toctree_html(kind, startdepth=1, show_nav_level=1, **kwargs):
+            made = None
+            if kind == "sidebar" and startdepth == 0:
+                made = sidebar_html(context["toctree"](**kwargs), int(show_nav_level))
+            if made is None:
+                return theme(kind, startdepth, show_nav_level, **kwargs)
+            if os.environ.get(CHECK_SIDEBAR) == "1":
+                expected = str(theme(kind, startdepth, show_nav_level, **kwargs))
+                if made != expected:
+                    raise RuntimeError(f"site_speed: the sidebar of {pagename} differs from the theme's:\n{made}\n---\n{expected}")
+            return Markup(made)
+
+        context["generate_toctree_html"] = generate_toctree_html
+
+    add_fast_toctree_functions.site_speed = True
+    add_fast_toctree_functions.original = add_toctree_functions
+    toctree.add_toctree_functions = add_fast_toctree_functions
+
+
 def forget_toctree_entries(app, env):
     _TOC_ENTRIES.clear()  # the pages were read again: their headings may have changed
 
@@ -637,6 +793,7 @@ def setup(app):
     cache_bibtex_plugins()
     cache_lexers_and_stems()
     cache_toctree_entries()
+    fast_sidebar()
     app.connect("builder-inited", started)
     app.connect("config-inited", allow_parallel_build)
     app.add_directive("site-speed-stats", SiteSpeedStats)

@@ -300,3 +300,61 @@ def test_the_search_index_stems_with_snowballs_c_stemmer_and_the_same_stems():
     python, c = PorterStemmer(), snowballstemmer.stemmer("porter")
     assert len(words) > 5000
     assert [c.stemWord(word) for word in sorted(words)] == [python.stemWord(word) for word in sorted(words)]
+
+
+# Sphinx's HTML of a table of contents, as the theme receives it (titles only, hidden included).
+_TOC = (
+    '<p aria-level="2" class="caption" role="heading"><span class="caption-text">Start &amp; go</span></p>\n'
+    '<ul{top}>\n'
+    '<li class="toctree-l1"><a class="reference internal" href="../start/how-to-use.html">How to use &#8220;it&#8221;</a></li>\n'
+    '<li class="toctree-l1{cur1}"><a class="{cura}reference internal" href="{href1}">Data <code class="docutils literal notranslate">'
+    '<span class="pre">x&lt;y</span></code>&nbsp;&amp; more</a></li>\n'
+    '</ul>\n'
+    '<p aria-level="2" class="caption" role="heading"><span class="caption-text">Reference</span></p>\n'
+    '<ul{top2}>\n'
+    '<li class="toctree-l1{cur2}"><a class="reference internal" href="../reference/data-catalogue.html">Data catalogue</a>'
+    '<ul{sub}>\n'
+    '<li class="toctree-l2{cur3}"><a class="{curb}reference internal" href="{href3}">digits.csv — 8×8</a></li>\n'
+    '<li class="toctree-l2"><a class="reference internal" href="../data/datasheets/penguins.html">penguins.csv</a>'
+    '<ul>\n<li class="toctree-l3"><a class="reference internal" href="../data/datasheets/penguins.html#columns">Columns</a></li>\n</ul>\n</li>\n'
+    '</ul>\n</li>\n'
+    '<li class="toctree-l1"><a class="reference internal" href="../reference/glossary.html">Glossary</a></li>\n'
+    '</ul>\n'
+)
+_PAGES = {
+    "another page": dict(top="", cur1="", cura="", href1="../chapters/02-data.html", top2="", cur2="", sub="", cur3="", curb="", href3="../data/datasheets/digits.html"),
+    "a chapter": dict(top=' class="current"', cur1=" current", cura="current ", href1="#", top2="", cur2="", sub="", cur3="", curb="", href3="../data/datasheets/digits.html"),
+    "a nested page": dict(top="", cur1="", cura="", href1="../chapters/02-data.html", top2=' class="current"', cur2=" current", sub=' class="current"', cur3=" current", curb="current ", href3="#"),
+}
+
+
+def _theme_sidebar(toc: str, show_nav_level: int) -> str:
+    from pydata_sphinx_theme import toctree
+
+    site_speed.fast_sidebar()
+    context = {"toctree": lambda **kwargs: toc}
+    toctree.add_toctree_functions.original(None, "page", "page.html", context, None)
+    return str(context["generate_toctree_html"]("sidebar", startdepth=0, show_nav_level=show_nav_level, includehidden=True, titles_only=True))
+
+
+@pytest.mark.parametrize("page", sorted(_PAGES))
+@pytest.mark.parametrize("show_nav_level", [1, 2, 3])
+def test_the_sidebar_comes_out_as_the_themes_own_code_makes_it(page, show_nav_level):
+    toc = _TOC.format(**_PAGES[page])
+    assert site_speed.sidebar_html(toc, show_nav_level) == _theme_sidebar(toc, show_nav_level)
+
+
+@pytest.mark.parametrize("toc", [
+    _TOC.format(**_PAGES["a chapter"]).replace("</a></li>", '<img src="x.png"></a></li>', 1),  # a tag it does not know
+    _TOC.format(**_PAGES["a chapter"]).replace("Glossary", "1 < 2"),  # a stray "<"
+    _TOC.format(**_PAGES["a chapter"]).replace("</ul>\n<p", "<p", 1),  # unbalanced
+    _TOC.format(**_PAGES["a chapter"]).replace('href="#"', 'href="#" title="say &quot;hi&quot;"'),  # a quote in a value
+])
+def test_what_the_sidebar_parser_does_not_handle_goes_to_the_theme(toc):
+    assert site_speed.sidebar_html(toc, 1) is None
+    assert site_speed.sidebar_html(_TOC.format(**_PAGES["a chapter"]), 0) is None  # parts as toggles: the theme's
+
+
+def test_the_site_tests_check_every_pages_sidebar_against_the_themes():
+    conftest = (ROOT / "tests" / "site" / "conftest.py").read_text(encoding="utf-8")
+    assert f'env["{site_speed.CHECK_SIDEBAR}"] = "1"' in conftest

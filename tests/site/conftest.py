@@ -40,9 +40,11 @@ class _Build(subprocess.Popen):
 
 def start_build(out: Path, solutions: bool = True) -> _Build:
     """Start building the site as `make book` does, into ``out``; ``.wait_finished()`` for the result."""
-    jb = str(Path(sys.executable).with_name("jupyter-book"))
     env = dict(os.environ)
-    command = [jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    # every page's sidebar is made both ways, by _ext/site_speed.py and by the theme's own code,
+    # and a difference fails the build
+    env["BOOK_CHECK_SIDEBAR"] = "1"
+    command = [sys.executable, "-m", "mlskills.build_book", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
     if not solutions:
         toc = out / "toc-without-solutions.yml"
         subprocess.run([sys.executable, "-m", "mlskills.site", "toc-without-solutions", str(toc)], check=True, capture_output=True)
