@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -358,3 +359,57 @@ def test_what_the_sidebar_parser_does_not_handle_goes_to_the_theme(toc):
 def test_the_site_tests_check_every_pages_sidebar_against_the_themes():
     conftest = (ROOT / "tests" / "site" / "conftest.py").read_text(encoding="utf-8")
     assert f'env["{site_speed.CHECK_SIDEBAR}"] = "1"' in conftest
+
+
+def _outside_exclusions(paths, srcdir, exclude_patterns):
+    """What sphinx-external-toc keeps of a search: files not under an excluded path."""
+    from sphinx.util.matching import Matcher
+
+    excluded = Matcher(exclude_patterns)
+    kept = set()
+    for path in map(Path, paths):
+        if path.is_file():
+            parts = path.relative_to(srcdir).as_posix().split("/")
+            if not any(excluded("/".join(parts[: i + 1])) for i in range(len(parts))):
+                kept.add(path.relative_to(srcdir).as_posix())
+    return kept
+
+
+def _search_both_ways(srcdir, exclude_patterns, suffix):
+    import glob
+
+    pattern = str(Path(srcdir) / "**" / f"*{suffix}")
+    pruned = site_speed._PrunedGlob(str(srcdir), exclude_patterns)
+    return (_outside_exclusions(pruned.iglob(pattern, recursive=True), srcdir, exclude_patterns),
+            _outside_exclusions(glob.iglob(pattern, recursive=True), srcdir, exclude_patterns))
+
+
+def test_the_search_for_pages_outside_the_toc_finds_what_glob_finds(tmp_path, monkeypatch):
+    for name in ["a.md", "sub/b.md", "sub/deep/c.md", "skip/d.md", "skip/deep/e.md", ".hidden/f.md", "sub/.g.md",
+                 "node_modules/h.md", "web/node_modules/i.md", "x.ipynb", "dir.md/j.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "sub", target_is_directory=True)
+    patterns = ["skip", "node_modules", "**.ipynb_checkpoints"]
+    for suffix in (".md", ".ipynb"):
+        pruned, globbed = _search_both_ways(tmp_path, patterns, suffix)
+        assert pruned == globbed and globbed
+    assert {"a.md", "sub/deep/c.md", "linked/deep/c.md", "web/node_modules/i.md"} <= _search_both_ways(tmp_path, patterns, ".md")[0]
+    visited = []
+    walk = os.walk
+    monkeypatch.setattr(os, "walk", lambda *args, **kwargs: ((visited.append(folder) or (folder, subs, files)) for folder, subs, files in walk(*args, **kwargs)))
+    list(site_speed._PrunedGlob(str(tmp_path), patterns).iglob(str(tmp_path / "**" / "*.md"), recursive=True))
+    visited = {Path(folder).relative_to(tmp_path).as_posix() for folder in visited}
+    assert {"sub/deep", "linked/deep", "web/node_modules"} <= visited
+    assert not visited & {"skip", "skip/deep", "node_modules", ".hidden"}  # excluded or hidden: not walked
+    other = site_speed._PrunedGlob(str(tmp_path), patterns).iglob(str(tmp_path / "*.md"))  # not the extension's pattern: glob's
+    assert sorted(other) == [str(tmp_path / "a.md"), str(tmp_path / "dir.md")]
+
+
+def test_the_search_for_pages_outside_the_toc_finds_what_glob_finds_in_the_book():
+    import yaml
+
+    patterns = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["exclude_patterns"]
+    for suffix in (".ipynb", ".md"):
+        pruned, globbed = _search_both_ways(ROOT, patterns, suffix)
+        assert pruned == globbed and len(globbed) > 10
