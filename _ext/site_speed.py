@@ -36,10 +36,12 @@ core, the pages shared between them by cost (``mlskills/build_book.py``).
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import hashlib
 import html
 import io
 import json
+import multiprocessing
 import re
 import time
 from pathlib import Path
@@ -183,19 +185,27 @@ def purge_css(text: str, used: set[str]) -> str:
     return "".join(kept)
 
 
-def used_tokens(outdir: Path) -> set[str]:
-    """Every class and id of every built page, and every identifier in the scripts the site ships."""
+def page_tokens(text: str) -> set[str]:
+    """Every class and id of a page."""
+    return {token for value in re.findall(r'\b(?:class|id)="([^"]*)"', text) for token in value.split()}
+
+
+def script_tokens(static: Path) -> set[str]:
+    """Every identifier in the scripts the site ships (they add classes at run time)."""
     used: set[str] = set()
-    for page in outdir.rglob("*.html"):
-        if "_static" in page.parts:
-            continue
-        text = page.read_text(encoding="utf-8")
-        for value in re.findall(r'\b(?:class|id)="([^"]*)"', text):
-            used.update(value.split())
-    for script in (outdir / "_static").rglob("*.js"):
+    for script in static.rglob("*.js"):
         if script.name in {"plotly.min.js"} or "mathjax" in script.parts:
             continue
         used.update(_TOKEN.findall(script.read_text(encoding="utf-8", errors="replace")))
+    return used
+
+
+def used_tokens(outdir: Path) -> set[str]:
+    """Every class and id of every built page, and every identifier in the scripts the site ships."""
+    used = script_tokens(outdir / "_static")
+    for page in outdir.rglob("*.html"):
+        if "_static" not in page.parts:
+            used |= page_tokens(page.read_text(encoding="utf-8"))
     return used
 
 
@@ -250,10 +260,11 @@ def subset_fonts(css: str, css_path: Path, cache: Path) -> str:
     return _FONT_FACE.sub(replace, css)
 
 
-def optimise_static(outdir: Path, cache: Path) -> dict[str, tuple[int, int]]:
-    """Purge the style sheets (from pristine copies kept in ``cache``); return {name: (before, after)}."""
+def optimise_static(outdir: Path, cache: Path, used: set[str] | None = None) -> dict[str, tuple[int, int]]:
+    """Purge the style sheets (from pristine copies kept in ``cache``) of all but the ``used``
+    classes and ids (by default those of ``used_tokens``); return {name: (before, after)}."""
     static = outdir / "_static"
-    used = used_tokens(outdir)
+    used = used_tokens(outdir) if used is None else used
     sizes = {}
     for pattern in PURGED_CSS:
         for css_path in static.glob(pattern):
@@ -345,6 +356,22 @@ def _ancestors(node):
         node = node.parent
 
 
+def finish_pages(group) -> set[str]:
+    """Fix the pages of ``group`` that this build wrote (in this process or, with parallel
+    jobs, in its workers); return the classes and ids of all of them, as fixed."""
+    pages, plain, search_page, started = group
+    used: set[str] = set()
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        if path.stat().st_mtime >= started:
+            fixed = fix_page(text, plain, path == search_page)
+            if fixed != text:
+                path.write_text(fixed, encoding="utf-8")
+                text = fixed
+        used |= page_tokens(text)
+    return used
+
+
 def finish(app, exception):
     if exception or app.builder.format != "html":
         return
@@ -352,15 +379,15 @@ def finish(app, exception):
     cache = Path(app.doctreedir).parent / "site-speed-cache"
     pygments_css = outdir / "_static" / "pygments.css"
     plain = plain_token_classes(pygments_css.read_text(encoding="utf-8")) if pygments_css.exists() else set()
-    # the pages this build wrote (in this process or, with parallel jobs, in its workers)
-    for path in outdir.rglob("*.html"):
-        if "_static" in path.parts or path.stat().st_mtime < app.site_speed_started:
-            continue
-        text = path.read_text(encoding="utf-8")
-        fixed = fix_page(text, plain, path == outdir / "search.html")
-        if fixed != text:
-            path.write_text(fixed, encoding="utf-8")
-    sizes = optimise_static(outdir, cache)
+    pages = sorted((path for path in outdir.rglob("*.html") if "_static" not in path.parts), key=lambda path: -path.stat().st_size)
+    jobs = getattr(app, "parallel", 1) if "fork" in multiprocessing.get_all_start_methods() else 1
+    groups = [(pages[i::jobs], plain, outdir / "search.html", app.site_speed_started) for i in range(max(1, jobs))]
+    if len(groups) > 1:
+        with concurrent.futures.ProcessPoolExecutor(len(groups), mp_context=multiprocessing.get_context("fork")) as pool:
+            found = list(pool.map(finish_pages, groups))
+    else:
+        found = [finish_pages(group) for group in groups]
+    sizes = optimise_static(outdir, cache, script_tokens(outdir / "_static").union(*found))
     for name, (before, after) in sorted(sizes.items()):
         logger.info("site_speed: %s %d kB -> %d kB", name, before // 1000, after // 1000)
 
@@ -727,8 +754,9 @@ def fast_sidebar() -> None:
     of the whole table of contents, adds its classes and toggles, and writes it out again: a
     one-process build took 0.6-1.7 s longer with it (two rounds each). ``sidebar_html`` makes
     the same HTML from the same input with a small parser for the few tags a table of contents
-    holds (0.1 s for the book's 62 pages); anything else goes to the theme's code. With ``BOOK_CHECK_SIDEBAR=1`` (the site tests) both run on every
-    page and a difference is an error."""
+    holds (0.1 s for the book's 62 pages); anything else goes to the theme's code. With
+    ``BOOK_CHECK_SIDEBAR=1`` (the site tests) both run on every page and a difference is an
+    error."""
     import functools
     import os
 

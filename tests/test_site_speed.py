@@ -156,6 +156,24 @@ def test_fix_page_unwraps_plain_spans_only_in_code_and_drops_the_search_scripts(
     assert "searchindex" in site_speed.fix_page(page, {"n"}, search_page=True)
 
 
+def test_finishing_fixes_only_the_pages_this_build_wrote_and_collects_every_pages_classes(tmp_path):
+    page = (
+        '<script src="_static/searchtools.js"></script><p class="old-{n}" id="p{n}">x</p>'
+        '<div class="highlight"><pre><span class="n">x</span><span class="o">=</span></pre></div>'
+    )
+    pages = [tmp_path / f"page{n}.html" for n in range(4)]
+    for n, path in enumerate(pages):
+        path.write_text(page.format(n=n), encoding="utf-8")
+    os.utime(pages[0], (1_000_000, 1_000_000))  # written by an earlier build
+    used = site_speed.finish_pages((pages, {"n"}, tmp_path / "search.html", 2_000_000))
+    assert pages[0].read_text(encoding="utf-8") == page.format(n=0)  # left as it was
+    for n, path in enumerate(pages[1:], start=1):
+        assert path.read_text(encoding="utf-8") == site_speed.fix_page(page.format(n=n), {"n"}, search_page=False)
+    assert {"old-0", "p0", "old-3", "p3", "highlight", "o", "n"} <= used  # "n": still wrapped on the old page
+    assert "n" not in site_speed.finish_pages((pages[1:], {"n"}, tmp_path / "search.html", 0))  # gone where unwrapped
+    assert site_speed.used_tokens(tmp_path) >= used
+
+
 @pytest.mark.parametrize(
     "tex",
     [
