@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import heapq
 import os
 import re
@@ -133,7 +134,18 @@ def schedule_parallel_work() -> None:
     builders.Builder._read_parallel, builders.Builder._write_parallel = _read_parallel, _write_parallel
 
 
+#: The cyclic garbage collector's thresholds for the build (Python's: 700, 10, 10). A build
+#: allocates millions of objects that live until it ends (the environment, every page's
+#: doctree), and Python's collector scanned them again and again: 4.9 s of the 25 s of CPU a
+#: full build took, 2.3 s of it in the main process, which the others wait for. With these,
+#: 0.9 s; peak memory 174 -> 194 MB in the main process (one build each, measured with
+#: gc.callbacks and getrusage). Objects are freed as before when their last reference goes;
+#: only cycles wait longer.
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLDS)  # inherited by the processes Sphinx forks
     for name in UNUSED_MODULES:
         sys.modules.setdefault(name, None)  # `import rfc3987_syntax` now raises ImportError
     import jupyter_book.sphinx

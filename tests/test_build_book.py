@@ -99,3 +99,30 @@ def test_sphinx_reads_and_writes_with_the_balanced_chunks_and_a_writer_per_job(m
     write_chunks, write_workers = seen["write"]
     assert (read_workers, len(read_chunks)) == (2, 2 * build_book.READ_CHUNKS_PER_WORKER)
     assert (write_workers, len(write_chunks)) == (2, 2 * build_book.WRITE_CHUNKS_PER_WORKER)
+
+
+@pytest.mark.filterwarnings("ignore:'BaseCommand' is deprecated:DeprecationWarning")  # jupyter-book 1's CLI, on import
+def test_the_build_runs_with_the_collectors_thresholds_and_without_the_unused_import(monkeypatch):
+    import gc
+    import sys
+
+    from jupyter_book.cli.main import build
+
+    seen = {}
+
+    def fake_build(args, prog_name, standalone_mode):
+        seen["thresholds"], seen["args"] = gc.get_threshold(), args
+        seen["unused"] = [sys.modules.get(name, "absent") for name in build_book.UNUSED_MODULES]
+        return 0
+
+    for name in build_book.UNUSED_MODULES:
+        monkeypatch.delitem(sys.modules, name, raising=False)  # restored (or removed again) afterwards
+    before = gc.get_threshold()
+    monkeypatch.setattr(build, "main", fake_build)
+    monkeypatch.setenv("BOOK_JOBS", "1")
+    try:
+        assert build_book.main([".", "--all"]) == 0
+    finally:
+        gc.set_threshold(*before)
+    assert seen["thresholds"] == build_book.GC_THRESHOLDS and seen["args"] == [".", "--all"]
+    assert seen["unused"] == [None] * len(build_book.UNUSED_MODULES)  # `import rfc3987_syntax` fails
