@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv == ["--site"]:  # the site only; the notebooks' times stay as last measured
         stats = json.loads(STATS.read_text(encoding="utf-8")) if STATS.exists() else {"notebooks": {}}
+        stats.pop("site_conditions", None)  # a note written by hand about an earlier run
         stats.update(bench_site(), machine=machine(), date=datetime.date.today().isoformat())
         STATS.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {STATS.relative_to(ROOT)} (commit it: the Execution statistics page shows it)")
