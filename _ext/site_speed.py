@@ -25,8 +25,8 @@ purged again from the theme's pristine copies, with the classes of every page.
 
 The build itself is kept fast (issue 22), each step leaving every page byte for byte as it was:
 lookups that Sphinx, Pygments and pybtex repeat for every code block, word and citation are
-remembered (lexers, formatters, stems, LaTeX decoding, plugin lookups, formatted bibliography
-entries and citations); the sidebar's table of contents is resolved once per build rather than
+remembered (lexers, formatters, LaTeX decoding, plugin lookups, formatted bibliography entries
+and citations); the sidebar's table of contents is resolved once per build rather than
 once per page, and its HTML made without BeautifulSoup (checked against the theme's own code
 on every page in the site tests); code cells without IPython syntax are lexed by Python's
 (faster) lexer; the CSS purge splits rules with a scanner; the book builds with one process per
@@ -200,15 +200,6 @@ def script_tokens(static: Path) -> set[str]:
     return used
 
 
-def used_tokens(outdir: Path) -> set[str]:
-    """Every class and id of every built page, and every identifier in the scripts the site ships."""
-    used = script_tokens(outdir / "_static")
-    for page in outdir.rglob("*.html"):
-        if "_static" not in page.parts:
-            used |= page_tokens(page.read_text(encoding="utf-8"))
-    return used
-
-
 # --- Font Awesome -----------------------------------------------------------------------
 
 _FONT_FACE = re.compile(r'@font-face\{[^}]*?src:url\((\.\./vendor/fontawesome/webfonts/[\w-]+)\.woff2\)[^}]*\}')
@@ -260,11 +251,10 @@ def subset_fonts(css: str, css_path: Path, cache: Path) -> str:
     return _FONT_FACE.sub(replace, css)
 
 
-def optimise_static(outdir: Path, cache: Path, used: set[str] | None = None) -> dict[str, tuple[int, int]]:
+def optimise_static(outdir: Path, cache: Path, used: set[str]) -> dict[str, tuple[int, int]]:
     """Purge the style sheets (from pristine copies kept in ``cache``) of all but the ``used``
-    classes and ids (by default those of ``used_tokens``); return {name: (before, after)}."""
+    classes and ids (the pages' and the scripts'); return {name: (before, after)}."""
     static = outdir / "_static"
-    used = used_tokens(outdir) if used is None else used
     sizes = {}
     for pattern in PURGED_CSS:
         for css_path in static.glob(pattern):
@@ -531,14 +521,13 @@ IPYTHON_ALIASES = {"ipython", "ipython3"}
 IPYTHON_SYNTAX = frozenset("%!?")
 
 
-def cache_lexers_and_stems() -> None:
-    """Two more lookups the build repeats: Sphinx asks Pygments for a lexer by name for every
-    code block and output (1,250 here; names outside Pygments itself, such as IPython's
-    ``ipython3``, are looked up in every package's entry points each time), and the search
-    indexer stems every word of every page (52,000 words, a few thousand distinct).
-    Remember the lexer class per name and the stem per word; the results are the same."""
+def cache_lexers() -> None:
+    """A lookup the build repeats: Sphinx asks Pygments for a lexer by name for every code
+    block and output (1,250 here; names outside Pygments itself, such as IPython's
+    ``ipython3``, are looked up in every package's entry points each time). Remember the
+    lexer class per name; the results are the same. (The search index's stemming needs no
+    such memo: PyStemmer, in requirements.txt, stems the book's 9,753 distinct words in 2 ms.)"""
     import sphinx.highlighting as highlighting
-    from sphinx.search import en
 
     if not getattr(highlighting.get_lexer_by_name, "site_speed", False):
         by_name = highlighting.get_lexer_by_name
@@ -585,18 +574,6 @@ def cache_lexers_and_stems() -> None:
 
         get_formatter.site_speed = True
         highlighting.PygmentsBridge.get_formatter = get_formatter
-
-    if not getattr(en.SearchEnglish.stem, "site_speed", False):
-        stem_word = en.SearchEnglish.stem
-        stems: dict[str, str] = {}
-
-        def stem(self, word: str) -> str:
-            if word not in stems:
-                stems[word] = stem_word(self, word)
-            return stems[word]
-
-        stem.site_speed = True
-        en.SearchEnglish.stem = stem
 
 
 #: Resolved table-of-contents entries, per build (emptied when the pages are read again).
@@ -866,7 +843,7 @@ def allow_parallel_build(app, config):
 
 def setup(app):
     cache_bibtex_plugins()
-    cache_lexers_and_stems()
+    cache_lexers()
     cache_toctree_entries()
     fast_sidebar()
     app.connect("builder-inited", started)
