@@ -6,11 +6,11 @@
 
 Each notebook is executed in a fresh kernel (outputs are not written back). The site is
 built from stored outputs into a temporary folder, as `make book` does: three times from
-scratch (`make book FULL=1`; the median and the range are reported), then again after one page
-changed (`make book`, incremental). The
-built site is then served with gzip on 127.0.0.1: every page's weight (all it loads on
-open) and three rounds of Lighthouse (mobile, simulated throttling) on the landing page
-and a chapter page (mlskills/lighthouse.py; `npm ci` in bench/lighthouse installs it).
+scratch (`make book FULL=1`; the median and the range are reported), then again after one
+page changed (`make book`, incremental). The built site is then served with gzip on
+127.0.0.1: every page's weight (all it loads on open) and three rounds of Lighthouse
+(mobile, simulated throttling) on the landing page and a chapter page
+(mlskills/lighthouse.py; `npm ci` in bench/lighthouse installs it).
 """
 
 from __future__ import annotations
