@@ -449,6 +449,15 @@ _MANIFEST_CASES = [
         {"added": ["b.csv", "m.csv"], "removed": [], "changed": []},
     ),
     ("two empty manifests", "", "", {"added": [], "removed": [], "changed": []}),
+    (
+        # Ten names: a set's order depends on the process's string hashing, and the short lists
+        # above can all come out sorted by chance (a CI run accepted unsorted sets that way);
+        # ten names come out sorted in one order of 3.6 million.
+        "ten files added at once",
+        _manifest([("readme.md", "r")]),
+        _manifest([("readme.md", "r")] + [(f"{name}.csv", name) for name in "qwertyuiop"]),
+        {"added": sorted(f"{name}.csv" for name in "qwertyuiop"), "removed": [], "changed": []},
+    ),
 ]
 
 
